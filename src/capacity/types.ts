@@ -1,0 +1,148 @@
+import type { ClusterConfig, HomeStorage, MeasuredNode, Policy, PoolConfig, Provider } from '../config/schema.js';
+
+export type Severity = 'blocking' | 'warning';
+
+export type RiskCode =
+  | 'exceeds-pool-max'
+  | 'exceeds-quota'
+  | 'gpu-quota'
+  | 'few-users-per-node'
+  | 'many-users-per-node'
+  | 'oversubscribed'
+  | 'slow-start'
+  | 'storage-throughput'
+  | 'overlap'
+  | 'short-notice'
+  | 'unknown-instance-type';
+
+export interface Risk {
+  code: RiskCode;
+  severity: Severity;
+  message: string;
+}
+
+/** Per-user resources the plan sizes for. */
+export interface PerUser {
+  cpuGuarantee: number;
+  cpuLimit: number;
+  memoryGuaranteeBytes: number;
+  memoryLimitBytes: number;
+}
+
+/** Another open workshop on the same cluster, as far as the plan needs it. */
+export interface OtherWorkshop {
+  issueNumber: number;
+  title: string;
+  pool: string;
+  instanceType: string;
+  nodes: number;
+  /** Daily windows [start, end) ISO, in which its nodes are held. */
+  windows: Array<{ start: string; end: string }>;
+}
+
+/** Live node figures read from the cluster (issue 7); beat config overrides and formulas. */
+export interface ObservedNode extends MeasuredNode {
+  readyNodes: number;
+}
+
+/** Everything the pure capacity model needs; no I/O, no clock (`now` is passed in). */
+export interface PlanInput {
+  now: string;
+  provider: Provider;
+  region: string;
+  clusterName: string;
+  cluster: ClusterConfig;
+  poolName: string;
+  pool: PoolConfig;
+  policy: Policy;
+  perUser: PerUser;
+  attendees: number;
+  gpu: boolean;
+  timeZone: string;
+  start: string;
+  end: string;
+  dailyHours: { start: string; end: string };
+  imageSizeGB: number;
+  dataPerUserGB: number | null;
+  homeStorage: HomeStorage | null;
+  concurrentSpawnLimit: number;
+  measured: MeasuredNode | null;
+  observed: ObservedNode | null;
+  others: OtherWorkshop[];
+}
+
+/** One line of the shown arithmetic ("allocatable memory = 32 GiB − 2.6 GiB reserved − 100 MiB eviction = …"). */
+export type ArithmeticLine = string;
+
+export interface NodeCapacity {
+  instanceType: string;
+  vcpu: number;
+  memoryBytes: number;
+  maxPods: number;
+  allocatableCpu: number;
+  allocatableMemoryBytes: number;
+  daemonsetCpu: number;
+  daemonsetMemoryBytes: number;
+  daemonsetPods: number;
+  availableCpu: number;
+  availableMemoryBytes: number;
+  /** Where the allocatable figures came from. */
+  source: 'formula' | 'config' | 'cluster';
+  arithmetic: ArithmeticLine[];
+}
+
+export interface Window {
+  start: string;
+  end: string;
+}
+
+export interface Plan {
+  instanceType: string;
+  pool: string;
+  cluster: string;
+  provider: Provider;
+  node: NodeCapacity;
+  usersPerNode: number;
+  bindingResource: 'cpu' | 'memory' | 'pods';
+  /** Nodes for the peak with headroom. */
+  nodes: number;
+  /** Nodes of other overlapping workshops on the same pool, at their busiest overlap. */
+  otherNodes: number;
+  readyMode: {
+    minNodes: number;
+    placeholders: { replicas: number; cpu: number; memory: number };
+    /** Seats that must be warm before arrivals (arrival rate × node start time). */
+    seatsToReserve: number;
+    leadMinutes: number;
+    /** Per event day: ready mode from (day start − lead) to day end. */
+    windows: Window[];
+    /** Event days, local day start/end. */
+    days: Window[];
+    scaleDownAt: string;
+  };
+  timeline: {
+    nodeStartSeconds: number;
+    imagePullSeconds: number;
+    waitWithoutReadyMode: number;
+    waitWithReadyMode: number;
+    fractionWaiting: number;
+    fractionWaitingWithReadyMode: number;
+    spawnBatches: number;
+  };
+  cost: {
+    pricePerNodeHourUSD: number | null;
+    workshopUSD: number | null;
+    readyModeUSD: number | null;
+    continuousUSD: number | null;
+  };
+  storage: {
+    type: string | null;
+    aggregateMiBps: number | null;
+    perUserMiBps: number | null;
+  };
+  quotas: Array<{ name: string; needed: number; limit: number }>;
+  overlaps: Array<{ issueNumber: number; title: string; nodes: number }>;
+  leadTimeDays: number;
+  assumptions: string[];
+  risks: Risk[];
+}

@@ -1,0 +1,48 @@
+/**
+ * One interface over every infra file format, like Renovate's managers: read what is there, change it,
+ * return the new text. Patchers are pure: text in, text out, every other byte preserved.
+ */
+
+/** The node-pool values a ready-mode or scale-down change sets. */
+export interface PoolSizing {
+  /** Minimum node count (ready mode: planned warm nodes; scale-down: the previous value). */
+  min: number;
+  /** Maximum node count, or null to leave it unchanged. */
+  max: number | null;
+}
+
+/** What a pool entry currently holds in the file. `null` = the key is absent (a default applies). */
+export interface PoolValues {
+  min: number | null;
+  max: number | null;
+}
+
+/** Locates one pool in a file: the tfvars map key, or the jsonnet entry's instanceType + namePrefix. */
+export interface PoolLocator {
+  /** tfvars: the key of `notebook_nodes`; jsonnet: the entry's `namePrefix` (optional). */
+  key: string;
+  instanceType: string;
+}
+
+export type PatchResult =
+  | { ok: true; text: string; before: PoolValues; changed: boolean }
+  | { ok: false; error: string };
+
+export interface InfraFormat {
+  readonly name: string;
+  /** Reads the pool's current values; an error string when not found, ambiguous or unparseable. */
+  read(text: string, pool: PoolLocator): { ok: true; values: PoolValues } | { ok: false; error: string };
+  /** Sets the pool's values; never returns partially edited text. */
+  patch(text: string, pool: PoolLocator, sizing: PoolSizing): PatchResult;
+}
+
+/** z2jh helm values: user placeholders and the continuous pre-puller. */
+export interface PlaceholderSizing {
+  enabled: boolean;
+  replicas: number;
+  /** CPU cores per placeholder, e.g. 3.5. */
+  cpu: number;
+  /** Memory per placeholder, bytes. */
+  memoryBytes: number;
+  prePuller: boolean;
+}

@@ -1,0 +1,173 @@
+import type { ConfigProblem, Config } from './config/schema.js';
+import type { ObservedNode, OtherWorkshop } from './capacity/types.js';
+import type { Clock, CommentSnapshot, IssuePort, IssueSnapshot, Logger } from './ports.js';
+import { escapeMarkdown } from './render/escape.js';
+import { statusComments, syncIssue, type Write } from './sync.js';
+import { parseCommands } from './workshop/commands.js';
+import { evaluate, type Evaluation } from './workshop/evaluate.js';
+import { looksLikeForm, type FormReader, type FormField } from './workshop/form.js';
+import { formReader } from './workshop/form-sources.js';
+import { decodeMarker, EMPTY_STATE, encodeMarker, type MarkerState } from './workshop/marker.js';
+import { labelStyle, managedLabels, type Stage } from './workshop/readiness.js';
+
+/** The config as the adapter found it. */
+export type ConfigLoad =
+  | { kind: 'missing' }
+  | { kind: 'invalid'; problems: ConfigProblem[] }
+  | { kind: 'ok'; config: Config; theirForm?: FormField[] };
+
+export interface ReconcileDeps {
+  issues: IssuePort;
+  clock: Clock;
+  log: Logger;
+  dryRun?: boolean;
+  /** Other open workshops on the same cluster (concurrency); none when absent. */
+  others?: (clusterName: string, issueNumber: number) => Promise<OtherWorkshop[]>;
+  /** Live node figures of a pool; null when the cluster is not reachable or not configured. */
+  observe?: (clusterName: string, poolName: string) => Promise<ObservedNode | null>;
+}
+
+export interface ReconcileResult {
+  /** Why nothing was done, when nothing was done. */
+  skipped: string | null;
+  stage: Stage | null;
+  writes: Write[];
+  evaluation: Evaluation | null;
+}
+
+const skip = (reason: string): ReconcileResult => ({ skipped: reason, stage: null, writes: [], evaluation: null });
+
+/**
+ * Cheap test on the webhook payload alone, before any API call: an issue without labels and without
+ * form headings cannot be a workshop request, so it costs nothing.
+ */
+export function mightBeWorkshopRequest(issue: Pick<IssueSnapshot, 'labels' | 'body' | 'title'>): boolean {
+  const headings = (issue.body.match(/^###\s+\S/gm) ?? []).length;
+  return issue.labels.length > 0 || headings >= 2 || /^\s*\[/.test(issue.title);
+}
+
+/** Whether this issue is a workshop request under this config. */
+export function isWorkshopRequest(issue: IssueSnapshot, config: Config, form: FormReader): boolean {
+  if (issue.labels.includes(config.labels.workshop)) return true;
+  if (managedLabels(config.labels).some((l) => issue.labels.includes(l))) return true;
+  if (config.form.titlePrefixes.some((prefix) => issue.title.trim().toLowerCase().startsWith(prefix.toLowerCase()))) return true;
+  return looksLikeForm(issue.body, form);
+}
+
+/**
+ * The one level-triggered reconcile for an issue, used by webhooks, the sweep, the CLI and the tests:
+ * read the issue and its comments, evaluate the pure pipeline, write only what differs.
+ */
+export async function reconcile(issue: IssueSnapshot, configLoad: ConfigLoad, deps: ReconcileDeps): Promise<ReconcileResult> {
+  const log = deps.log;
+  if (issue.state !== 'open') return skip('issue is closed');
+  if (configLoad.kind === 'missing') return skip('no .github/workshop-readiness.yml in the repository or the organisation');
+
+  if (configLoad.kind === 'invalid') {
+    const comments = await deps.issues.listComments();
+    const writes = await writeConfigProblems(deps, comments, configLoad.problems);
+    return { skipped: 'invalid config', stage: null, writes, evaluation: null };
+  }
+
+  const { config } = configLoad;
+  const form = formReader(config, configLoad.theirForm);
+  if (!isWorkshopRequest(issue, config, form)) return skip('not a workshop request');
+
+  const comments = await deps.issues.listComments();
+  const previous = trustedState(comments);
+  const authorized = await authorizedUsers(comments, previous, config, deps.issues, log);
+  const now = deps.clock.now().toISOString();
+
+  // A first pass finds the cluster and pool the request lands on, for the adapters' look-ups.
+  const draft = evaluate({ issue, comments, config, form, now, authorized, others: [], observed: null, previous });
+  let evaluation = draft;
+  if (draft.plan && (deps.others || deps.observe)) {
+    const [others, observed] = await Promise.all([
+      deps.others ? deps.others(draft.plan.cluster, issue.number) : Promise.resolve([]),
+      deps.observe ? deps.observe(draft.plan.cluster, draft.plan.pool).catch((error: Error) => {
+        log.warn({ err: error.message }, 'cluster not observed; the plan uses formulas');
+        return null;
+      }) : Promise.resolve(null),
+    ]);
+    if (others.length || observed) evaluation = evaluate({ issue, comments, config, form, now, authorized, others, observed, previous });
+  }
+
+  const writes = await syncIssue(
+    deps.issues,
+    { comments, labels: issue.labels },
+    {
+      commentBody: evaluation.commentBody,
+      labels: evaluation.labels,
+      managedLabels: managedLabels(config.labels),
+      labelStyle: (name) => labelStyle(name, config.labels),
+      reactions: evaluation.reactions,
+      replies: evaluation.replies,
+    },
+    { dryRun: deps.dryRun ?? false, log },
+  );
+  log.info({ issue: issue.number, stage: evaluation.readiness.stage, writes: writes.length }, 'reconciled');
+  return { skipped: null, stage: evaluation.readiness.stage, writes, evaluation };
+}
+
+/** State from the app's own oldest status comment; markers anywhere else are ignored. */
+export function trustedState(comments: CommentSnapshot[]): MarkerState {
+  const [ours] = statusComments(comments);
+  return (ours && decodeMarker(ours.body)) ?? EMPTY_STATE;
+}
+
+const STEERING = /^(admin|maintain|write)$/;
+
+/** Users whose commands count: write permission (from the permissions API) or an approver team. */
+async function authorizedUsers(
+  comments: CommentSnapshot[],
+  previous: MarkerState,
+  config: Config,
+  port: IssuePort,
+  log: Logger,
+): Promise<Set<string>> {
+  const authors = new Set(
+    comments
+      .filter((c) => !c.authorIsBot && (previous.commands[String(c.id)] || parseCommands(c.body).length > 0))
+      .map((c) => c.author),
+  );
+  const authorized = new Set<string>();
+  for (const login of authors) {
+    try {
+      if (STEERING.test(await port.permissionOf(login))) {
+        authorized.add(login);
+        continue;
+      }
+      for (const team of config.policy.approvers.teams) {
+        if (await port.isTeamMember(team, login)) {
+          authorized.add(login);
+          break;
+        }
+      }
+    } catch (error) {
+      // Unknown permission means no permission: a failed lookup must never grant rights.
+      log.warn({ login, err: (error as Error).message }, 'permission lookup failed');
+    }
+  }
+  return authorized;
+}
+
+async function writeConfigProblems(deps: ReconcileDeps, comments: CommentSnapshot[], problems: ConfigProblem[]): Promise<Write[]> {
+  const previous = trustedState(comments);
+  const body = [
+    '### ⚠️ Workshop readiness: the app\'s configuration has problems',
+    '',
+    'This request was not checked yet because `.github/workshop-readiness.yml` is not valid:',
+    '',
+    ...problems.map((p) => `- \`${p.path.replace(/[`\n]/g, '').slice(0, 120)}\`: ${escapeMarkdown(p.message, 300)}`),
+    '',
+    'A maintainer of this repository can fix the file. Once fixed, comment `/recompute` (or edit the issue) and this comment turns into the readiness report.',
+    '',
+    encodeMarker(previous),
+  ].join('\n');
+  return syncIssue(
+    deps.issues,
+    { comments, labels: [] },
+    { commentBody: body, labels: [], managedLabels: [], labelStyle: () => ({ color: 'ededed', description: '' }), reactions: [], replies: [] },
+    { dryRun: deps.dryRun ?? false, log: deps.log },
+  );
+}

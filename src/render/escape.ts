@@ -1,0 +1,19 @@
+/**
+ * Escaping for text that came from an issue or a comment and is shown in the bot's markdown: it must
+ * not format, link, mention, close an HTML comment, or break a table.
+ */
+export function escapeMarkdown(text: string, maxLength = 300): string {
+  const oneLine = text.replace(/\s+/g, ' ').trim();
+  const clipped = oneLine.length > maxLength ? `${oneLine.slice(0, maxLength - 1)}…` : oneLine;
+  return clipped
+    .replace(/[\\`*_{}[\]()#+!|~<>]/g, (c) => `\\${c}`)
+    .replace(/&/g, '&amp;')
+    // A zero-width joiner after @ keeps the text but stops GitHub from notifying people or teams.
+    .replace(/@/g, '@\u200d')
+    .replace(/^([-=]{3,})/, '\\$1');
+}
+
+/** A GitHub login as plain text: logins are [A-Za-z0-9-] (and `[bot]`); anything else is dropped. */
+export function safeLogin(login: string): string {
+  return login.replace(/[^A-Za-z0-9\-[\]]/g, '');
+}

@@ -1,0 +1,149 @@
+import { DateTime } from 'luxon';
+import type { Config } from '../config/schema.js';
+import type { Plan } from '../capacity/types.js';
+import { ASSUMPTION_KEYS } from '../workshop/commands.js';
+import { encodeMarker, type MarkerState } from '../workshop/marker.js';
+import type { Readiness, Stage } from '../workshop/readiness.js';
+import { FIELD_NAMES } from '../workshop/request.js';
+import type { Problem, WorkshopRequest } from '../workshop/types.js';
+import { escapeMarkdown, safeLogin } from './escape.js';
+import { renderPlanMarkdown } from './plan-markdown.js';
+import { template } from './templates.js';
+
+const STAGE_VIEW: Record<Stage, { emoji: string; name: string }> = {
+  'needs-info': { emoji: '📝', name: 'needs information' },
+  scoped: { emoji: '🔎', name: 'scoped' },
+  modeled: { emoji: '📐', name: 'modeled' },
+  'load-tested': { emoji: '🧪', name: 'load-tested' },
+  go: { emoji: '🚀', name: 'go' },
+};
+
+const ORDER: Stage[] = ['scoped', 'modeled', 'load-tested', 'go'];
+
+export interface StatusView {
+  stage: Stage;
+  readiness: Readiness;
+  problems: Problem[];
+  request: WorkshopRequest | null;
+  plan: Plan | null;
+  assumptions: string[];
+  config: Config;
+  state: MarkerState;
+  sections: { loadTest?: string | null; infra?: string | null };
+}
+
+/** The single status comment: what we understood, what is missing, the plan, what happens next. */
+export function renderStatusComment(view: StatusView): string {
+  const { readiness, request, plan } = view;
+  const reached = ORDER.indexOf(view.stage);
+  const progress = ORDER.map((stage, i) => `${i <= reached ? '✅' : '⬜'} ${stage}`).join(' → ');
+  const body = template('status-comment.hbs')({
+    stage: STAGE_VIEW[view.stage],
+    progress,
+    hold: readiness.onHold
+      ? { by: safeLogin(readiness.onHold.by), reason: readiness.onHold.reason ? escapeMarkdown(readiness.onHold.reason, 200) : null }
+      : null,
+    lapsed: readiness.lapsed,
+    problems: view.problems.map((p) => ({ field: FIELD_NAMES[p.field] ?? p.field, message: stripFieldPrefix(p, escapeMarkdown(p.message, 400)) })),
+    understood: request ? understood(request, view.config) : [],
+    assumptions: view.assumptions.map((a) => escapeMarkdown(a, 300)),
+    planMarkdown: plan && request ? renderPlanMarkdown(plan, { timeZone: request.timeZone }) : '',
+    loadTest: view.sections.loadTest ?? loadTestLine(readiness),
+    infra: view.sections.infra ?? null,
+    next: nextStep(view),
+    assumptionKeys: ASSUMPTION_KEYS.join(', '),
+    marker: encodeMarker(view.state),
+  });
+  return body.replace(/\n{3,}/g, '\n\n');
+}
+
+/** Problem messages already start with the field name; the template shows it in bold, so drop it once. */
+function stripFieldPrefix(problem: Problem, message: string): string {
+  const name = FIELD_NAMES[problem.field];
+  if (!name) return message;
+  const escapedName = escapeMarkdown(name);
+  for (const prefix of [`${escapedName}: `, `${escapedName} is `]) {
+    if (message.startsWith(prefix)) return prefix.endsWith('is ') ? message.slice(escapedName.length + 1) : message.slice(prefix.length);
+  }
+  return message;
+}
+
+function understood(request: WorkshopRequest, config: Config): Array<{ name: string; value: string }> {
+  const zone = request.timeZone;
+  const when = (iso: string) => DateTime.fromISO(iso, { zone }).toFormat('ccc d LLL yyyy, HH:mm ZZZZ');
+  const hub = config.hubs[request.hub];
+  const gib = (bytes: number) => `${+(bytes / 1024 ** 3).toFixed(2)} GiB`;
+  const rows: Array<[string, string | null]> = [
+    ['Hub', `${request.hub}${hub?.url ? ` (${hub.url})` : ''} on cluster ${hub?.cluster ?? '?'}`],
+    ['Community', request.community],
+    ['Contact', request.contact],
+    ['First day starts', when(request.start)],
+    ['Last day ends', when(request.end)],
+    ['Daily hours', `${request.dailyHours.start}–${request.dailyHours.end} (${zone})`],
+    ['Peak simultaneous attendees', String(request.attendees)],
+    ['Per user', `${request.cpuGuarantee} CPU, ${gib(request.memoryGuaranteeBytes)} guaranteed (limits ${request.cpuLimit} CPU, ${gib(request.memoryLimitBytes)})`],
+    ['GPU', request.gpu ? 'yes' : 'no'],
+    ['Image', request.image],
+    ['Data per attendee', request.dataPerUserGB === null ? null : `${request.dataPerUserGB} GB${request.dataSource ? ` from ${request.dataSource}` : ''}`],
+    ['Dask', request.dask ? 'yes' : 'no'],
+  ];
+  return rows.filter((row): row is [string, string] => row[1] !== null).map(([name, value]) => ({ name, value: escapeMarkdown(value, 200) }));
+}
+
+function loadTestLine(readiness: Readiness): string | null {
+  const test = readiness.loadTest;
+  if (!test) return null;
+  const who = test.by ? ` recorded by ${safeLogin(test.by)}` : '';
+  return `${test.passed ? '✅ Passed' : '❌ Failed'} (${test.source}${who}): ${escapeMarkdown(test.summary, 300)}`;
+}
+
+function nextStep(view: StatusView): string {
+  if (view.readiness.onHold) return 'The request is on hold. Nothing advances until it is resumed with `/unhold`.';
+  const blocking = view.plan?.risks.filter((r) => r.severity === 'blocking') ?? [];
+  switch (view.stage) {
+    case 'needs-info':
+      return 'Once the items above are fixed in the issue description, we compute the capacity plan. No need to comment: edits are picked up.';
+    case 'scoped':
+      return blocking.length
+        ? `The plan has ${blocking.length} blocking risk${blocking.length > 1 ? 's' : ''} (marked ⛔ above). The hub team resolves ${blocking.length > 1 ? 'them' : 'it'} (a quota increase, a bigger pool, or \`/assume\`), then \`/recompute\`.`
+        : 'The plan is being computed; comment `/recompute` if this does not change.';
+    case 'modeled':
+      return 'The plan fits. Next, the hub team runs a load test (`/loadtest`) to confirm the cluster scales as planned.';
+    case 'load-tested':
+      return view.readiness.approval
+        ? 'Load test passed and approved.'
+        : 'The load test passed. Next, an engineer other than the requester reviews the plan and comments `/approve`.';
+    case 'go':
+      return 'Approved. The ready-mode infrastructure pull request is the last step; it is merged before the pre-warm lead of the first day, and scaled down after the event.';
+  }
+}
+
+export interface ReplyView {
+  commentId: number;
+  author: string;
+  refusals: string[];
+  help: boolean;
+  authorized: boolean;
+  isRequester: boolean;
+}
+
+/** A reply to a command comment: why commands were refused, and/or the commands this user may run. */
+export function renderReply(view: ReplyView): string {
+  const lines = [`@${safeLogin(view.author)}`, ''];
+  if (view.refusals.length) lines.push(...view.refusals, '');
+  if (view.help) {
+    const mine = ['`/recompute`', '`/help`'];
+    if (view.authorized || view.isRequester) mine.push('`/hold [reason]`', '`/unhold`');
+    if (view.authorized) mine.push('`/assume <key>=<value>`', '`/loadtest [n%]`', '`/loadtest pass|fail <evidence>`', '`/approve cancel`');
+    if (view.authorized && !view.isRequester) mine.push('`/approve`');
+    lines.push(`Commands you may run here: ${mine.join(', ')}.`, '');
+  }
+  lines.push(`<!-- workshop-readiness:reply-to ${view.commentId} -->`);
+  return lines.join('\n');
+}
+
+/** The comment id a reply answers, when the body is one of the app's replies. */
+export function repliedTo(body: string): number | null {
+  const match = /<!-- workshop-readiness:reply-to (\d+) -->/.exec(body);
+  return match ? Number(match[1]) : null;
+}

@@ -1,0 +1,142 @@
+import type { Config } from '../config/schema.js';
+import { computePlan } from '../capacity/plan.js';
+import type { ObservedNode, OtherWorkshop, Plan } from '../capacity/types.js';
+import type { CommentSnapshot, IssueSnapshot, Reaction } from '../ports.js';
+import { renderStatusComment, renderReply } from '../render/status-comment.js';
+import { describeCommand } from './commands.js';
+import { extractFields, type FormReader } from './form.js';
+import { describeChanges, materialFields, planHash as hashPlan, requestHash as hashRequest } from './hashes.js';
+import type { MarkerState } from './marker.js';
+import { planInputFor } from './plan-input.js';
+import { deriveReadiness, desiredLabels, type Readiness } from './readiness.js';
+import { replayCommands, type Outcome, type Replay } from './replay.js';
+import { buildRequest } from './request.js';
+import type { Problem, WorkshopRequest } from './types.js';
+
+/** Everything the pure pipeline reads: the issue, its comments, the config and what adapters observed. */
+export interface EvaluateInput {
+  issue: IssueSnapshot;
+  comments: CommentSnapshot[];
+  config: Config;
+  form: FormReader;
+  now: string;
+  /** Users allowed to steer (write permission or approver team), looked up by the adapter. */
+  authorized: ReadonlySet<string>;
+  others: OtherWorkshop[];
+  observed: ObservedNode | null;
+  /** State from the app's own status comment (or the empty state). */
+  previous: MarkerState;
+  /** Extra sections produced by adapters this round (load test, infrastructure PR). */
+  sections?: { loadTest?: string | null; infra?: string | null };
+}
+
+/** The desired state of the issue: what the comment, labels, reactions and replies should be. */
+export interface Evaluation {
+  request: WorkshopRequest | null;
+  problems: Problem[];
+  plan: Plan | null;
+  planHash: string | null;
+  readiness: Readiness;
+  replay: Replay;
+  labels: string[];
+  state: MarkerState;
+  commentBody: string;
+  reactions: Array<{ commentId: number; reaction: Reaction }>;
+  replies: Array<{ commentId: number; body: string }>;
+}
+
+/** The pipeline from DESIGN.md: parse → validate → replay → plan → stage → render. Never throws on bad input. */
+export function evaluate(input: EvaluateInput): Evaluation {
+  const { issue, config, previous } = input;
+  const fields = extractFields(issue.body, input.form);
+  const built = buildRequest({ title: issue.title, fields, config, now: input.now });
+  const request = built.request;
+  const reqHash = request ? hashRequest(request) : null;
+
+  const replayInput = {
+    comments: input.comments.map((c) => ({
+      id: c.id,
+      author: c.author,
+      authorIsBot: c.authorIsBot,
+      body: c.body,
+      createdAt: c.createdAt,
+      edited: c.updatedAt !== c.createdAt && Date.parse(c.updatedAt) - Date.parse(c.createdAt) > 1000,
+    })),
+    requester: issue.author,
+    authorized: input.authorized,
+    acknowledged: previous.commands,
+    requestHash: reqHash,
+  };
+  // Assumptions do not depend on the plan hash; the plan depends on them; new approvals bind to the plan.
+  const assumptions = replayCommands(replayInput, null).assumptions;
+  const planInput = request ? planInputFor(request, config, assumptions, { now: input.now, others: input.others, observed: input.observed }) : null;
+  const plan = planInput ? computePlan(planInput) : null;
+  const currentPlanHash = request && reqHash && plan ? hashPlan(reqHash, assumptions, plan) : null;
+  const replay = replayCommands(replayInput, currentPlanHash);
+
+  const material = request ? materialFields(request) : previous.material;
+  const readiness = deriveReadiness({
+    problems: built.problems,
+    plan,
+    planHash: currentPlanHash,
+    replay,
+    automatedLoadTest: previous.loadTest,
+    changes: request ? describeChanges(previous.material, materialFields(request)) : [],
+  });
+
+  const state: MarkerState = {
+    ...previous,
+    stage: readiness.stage,
+    planHash: currentPlanHash,
+    requestHash: reqHash,
+    material,
+    commands: replay.acknowledged,
+  };
+  const commentBody = renderStatusComment({
+    stage: readiness.stage,
+    readiness,
+    problems: built.problems,
+    request,
+    plan,
+    assumptions: [...(request?.assumptions ?? []), ...replay.assumptions.map((a) => `Engineer assumption by ${a.by}: ${a.key} = ${a.text}.`)],
+    config,
+    state,
+    sections: input.sections ?? {},
+  });
+
+  return {
+    request,
+    problems: built.problems,
+    plan,
+    planHash: currentPlanHash,
+    readiness,
+    replay,
+    labels: desiredLabels(readiness, config.labels),
+    state,
+    commentBody,
+    ...acknowledgements(replay.outcomes, input, issue.author),
+  };
+}
+
+/** 👀 then 👍 for accepted commands; 😕 and one reply for refused ones; a reply for /help. Only for new comments. */
+function acknowledgements(outcomes: Outcome[], input: EvaluateInput, requester: string) {
+  const reactions: Evaluation['reactions'] = [];
+  const replies: Evaluation['replies'] = [];
+  const byComment = new Map<number, Outcome[]>();
+  for (const outcome of outcomes.filter((o) => o.isNew)) {
+    byComment.set(outcome.commentId, [...(byComment.get(outcome.commentId) ?? []), outcome]);
+  }
+  for (const [commentId, list] of byComment) {
+    const refused = list.filter((o) => o.verdict.status === 'refused');
+    const author = list[0]?.author ?? '';
+    reactions.push({ commentId, reaction: 'eyes' });
+    if (list.some((o) => o.verdict.status === 'accepted')) reactions.push({ commentId, reaction: '+1' });
+    const lines = refused.map((o) => `- \`${describeCommand(o.command)}\` was not applied: ${o.verdict.status === 'refused' ? o.verdict.reason : ''}.`);
+    if (refused.length) reactions.push({ commentId, reaction: 'confused' });
+    const wantsHelp = list.some((o) => o.command.kind === 'help');
+    if (lines.length || wantsHelp) {
+      replies.push({ commentId, body: renderReply({ commentId, author, refusals: lines, help: wantsHelp, authorized: input.authorized.has(author), isRequester: author === requester }) });
+    }
+  }
+  return { reactions, replies };
+}

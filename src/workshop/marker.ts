@@ -1,0 +1,81 @@
+import { z } from 'zod';
+
+/**
+ * The hidden state marker the status comment carries: `<!-- workshop-readiness:state {json} -->`.
+ * GitHub is the only store; this marker holds what cannot be re-derived from the issue (which plan
+ * each command was bound to, the load-test record, the PRs). It is trusted only in comments the app
+ * wrote itself; the caller checks authorship before decoding.
+ */
+
+const MARKER = /<!--\s*workshop-readiness:state\s+([\s\S]*?)\s*-->/;
+
+export const acknowledgedCommandSchema = z.object({
+  /** The command lines as first seen: edited comments are not re-read. */
+  lines: z.array(z.string()),
+  /** Plan and request hashes the commands were bound to when first seen. */
+  planHash: z.string().nullable(),
+  requestHash: z.string().nullable(),
+});
+export type AcknowledgedCommand = z.infer<typeof acknowledgedCommandSchema>;
+
+export const loadTestRecordSchema = z.object({
+  runId: z.string(),
+  planHash: z.string().nullable(),
+  status: z.enum(['running', 'passed', 'failed']),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable().default(null),
+  summary: z.string(),
+  fraction: z.number().default(1),
+});
+export type LoadTestRecord = z.infer<typeof loadTestRecordSchema>;
+
+export const pullRequestRecordSchema = z.object({
+  phase: z.enum(['ready', 'scale-down']),
+  number: z.number().int(),
+  url: z.string(),
+  state: z.enum(['open', 'merged', 'closed']),
+  planHash: z.string().nullable(),
+  /** Values the ready-mode PR replaced, restored by the scale-down PR. */
+  before: z.record(z.string(), z.unknown()).default({}),
+});
+export type PullRequestRecord = z.infer<typeof pullRequestRecordSchema>;
+
+export const markerStateSchema = z.object({
+  v: z.literal(1),
+  stage: z.string().nullable().default(null),
+  planHash: z.string().nullable().default(null),
+  requestHash: z.string().nullable().default(null),
+  /** Material request fields as last seen, to say what changed when approvals lapse. */
+  material: z.record(z.string(), z.string()).nullable().default(null),
+  commands: z.record(z.string(), acknowledgedCommandSchema).default({}),
+  loadTest: loadTestRecordSchema.nullable().default(null),
+  pullRequests: z.array(pullRequestRecordSchema).default([]),
+  /** Keys of one-time notices already posted (reminders, closing summary). */
+  notices: z.array(z.string()).default([]),
+});
+export type MarkerState = z.infer<typeof markerStateSchema>;
+
+export const EMPTY_STATE: MarkerState = markerStateSchema.parse({ v: 1 });
+
+/** Reads the marker from a comment body; null when absent or not ours in shape. */
+export function decodeMarker(body: string): MarkerState | null {
+  const match = MARKER.exec(body);
+  if (!match?.[1]) return null;
+  try {
+    const parsed = markerStateSchema.safeParse(JSON.parse(match[1]));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The marker comment for a state; `<` and `>` are escaped so no value can close the HTML comment. */
+export function encodeMarker(state: MarkerState): string {
+  const json = JSON.stringify(state).replace(/</g, '\\u003c').replace(/>/g, '\\u003e');
+  return `<!-- workshop-readiness:state ${json} -->`;
+}
+
+/** True when a body carries a marker of any shape: used to spot spoofing attempts by others. */
+export function hasMarker(body: string): boolean {
+  return MARKER.test(body);
+}

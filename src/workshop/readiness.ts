@@ -1,0 +1,127 @@
+import type { LabelNames } from '../config/schema.js';
+import type { Plan } from '../capacity/types.js';
+import type { LoadTestRecord } from './marker.js';
+import type { Binding, Replay } from './replay.js';
+import type { Problem } from './types.js';
+
+/** The readiness stages, in order. `needs-info` is below them all. */
+export const STAGES = ['needs-info', 'scoped', 'modeled', 'load-tested', 'go'] as const;
+export type Stage = (typeof STAGES)[number];
+
+export interface LoadTestVerdict {
+  passed: boolean;
+  source: 'manual' | 'automated';
+  summary: string;
+  by: string | null;
+  at: string;
+}
+
+export interface Readiness {
+  stage: Stage;
+  onHold: { by: string; reason: string | null } | null;
+  approval: Binding | null;
+  loadTest: LoadTestVerdict | null;
+  /** Sentences on approvals, results and assumptions that lapsed because the request changed. */
+  lapsed: string[];
+}
+
+export interface ReadinessInput {
+  problems: Problem[];
+  plan: Plan | null;
+  planHash: string | null;
+  replay: Replay;
+  automatedLoadTest: LoadTestRecord | null;
+  /** What changed in the request since the last reconcile ("attendees 60 → 80"). */
+  changes: string[];
+}
+
+/**
+ * Derives the stage from what the issue says now: a valid request is scoped; a plan without blocking
+ * risks is modeled; a passed load test bound to the current plan is load-tested; an approval of the
+ * current plan on top of that is go.
+ */
+export function deriveReadiness(input: ReadinessInput): Readiness {
+  const { replay, planHash } = input;
+  const lapsed: string[] = [];
+  const because = input.changes.length ? ` because the request changed (${input.changes.join('; ')})` : ' because the plan changed';
+  const current = (binding: Binding | null, what: string): Binding | null => {
+    if (!binding) return null;
+    if (binding.planHash === null || binding.planHash === planHash) return binding;
+    lapsed.push(`The ${what} by @${binding.by} was for an earlier plan and no longer counts${because}.`);
+    return null;
+  };
+  for (const assumption of replay.lapsedAssumptions) {
+    lapsed.push(`The assumption \`${assumption.key}=${assumption.text}\` by @${assumption.by} was for an earlier version of the request and is no longer used.`);
+  }
+
+  const approval = current(replay.approval, 'approval');
+  const manual = current(replay.manualLoadTest, 'load-test result') as (Binding & { passed: boolean; evidence: string }) | null;
+  const loadTest = latestLoadTest(manual, input.automatedLoadTest, planHash, lapsed, because);
+  const onHold = replay.hold ? { by: replay.hold.by, reason: replay.hold.reason } : null;
+
+  let stage: Stage = 'needs-info';
+  if (!input.problems.length && input.plan) {
+    stage = 'scoped';
+    if (!input.plan.risks.some((r) => r.severity === 'blocking')) {
+      stage = 'modeled';
+      if (loadTest?.passed) stage = approval ? 'go' : 'load-tested';
+    }
+  }
+  return { stage, onHold, approval, loadTest, lapsed };
+}
+
+function latestLoadTest(
+  manual: (Binding & { passed: boolean; evidence: string }) | null,
+  automated: LoadTestRecord | null,
+  planHash: string | null,
+  lapsed: string[],
+  because: string,
+): LoadTestVerdict | null {
+  let auto: LoadTestVerdict | null = null;
+  if (automated && automated.status !== 'running') {
+    if (automated.planHash === planHash) {
+      auto = { passed: automated.status === 'passed', source: 'automated', summary: automated.summary, by: null, at: automated.finishedAt ?? automated.startedAt };
+    } else {
+      lapsed.push(`The automated load test ${automated.runId} was for an earlier plan and no longer counts${because}.`);
+    }
+  }
+  const hand: LoadTestVerdict | null = manual
+    ? { passed: manual.passed, source: 'manual', summary: manual.evidence, by: manual.by, at: manual.at }
+    : null;
+  if (!auto) return hand;
+  if (!hand) return auto;
+  return hand.at >= auto.at ? hand : auto;
+}
+
+/** The full desired set of this app's labels for a stage. */
+export function desiredLabels(readiness: Pick<Readiness, 'stage' | 'onHold'>, names: LabelNames): string[] {
+  const stageLabel: Record<Stage, string> = {
+    'needs-info': names.needsInfo,
+    scoped: names.scoped,
+    modeled: names.modeled,
+    'load-tested': names.loadTested,
+    go: names.go,
+  };
+  const labels = [stageLabel[readiness.stage]];
+  if (readiness.onHold) labels.push(names.onHold);
+  return labels;
+}
+
+/** Every label this app manages (to know which to remove). */
+export function managedLabels(names: LabelNames): string[] {
+  return [names.needsInfo, names.scoped, names.modeled, names.loadTested, names.go, names.onHold];
+}
+
+/** Colour and description for each managed label, used when a label has to be created. */
+export function labelStyle(name: string, names: LabelNames): { color: string; description: string } {
+  const styles: Array<[string, string, string]> = [
+    [names.needsInfo, 'd93f0b', 'Workshop request: the requester needs to add or fix information'],
+    [names.scoped, 'c5def5', 'Workshop request: valid and understood'],
+    [names.modeled, '1d76db', 'Workshop request: capacity plan fits with no blocking risk'],
+    [names.loadTested, '5319e7', 'Workshop request: load test passed for the current plan'],
+    [names.go, '0e8a16', 'Workshop request: approved; infrastructure PR opened'],
+    [names.onHold, 'fbca04', 'Workshop request: on hold, nothing advances'],
+  ];
+  const found = styles.find(([label]) => label === name);
+  return found ? { color: found[1], description: found[2] } : { color: 'ededed', description: '' };
+}
