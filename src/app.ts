@@ -1,6 +1,6 @@
 import type { ApplicationFunction, Context, Probot } from 'probot';
 import { loadConfig } from './github/config.js';
-import { octokitIssuePort, type RestComment } from './github/issue-port.js';
+import { issueSnapshot, octokitIssuePort, type RestComment, type RestIssue } from './github/issue-port.js';
 import type { Clock, IssueSnapshot } from './ports.js';
 import { mightBeWorkshopRequest, reconcile } from './reconcile.js';
 import { parseCommands } from './workshop/commands.js';
@@ -15,27 +15,6 @@ export interface AppOptions {
 
 const systemClock: Clock = { now: () => new Date() };
 
-type IssuePayload = {
-  number: number;
-  title: string;
-  body?: string | null;
-  state?: string;
-  user: { login: string } | null;
-  labels?: Array<{ name: string } | string>;
-  pull_request?: unknown;
-};
-
-/** The webhook's issue as the pipeline sees it. */
-export function issueSnapshot(issue: IssuePayload): IssueSnapshot {
-  return {
-    number: issue.number,
-    title: issue.title,
-    body: issue.body ?? '',
-    author: issue.user?.login ?? 'ghost',
-    state: issue.state === 'closed' ? 'closed' : 'open',
-    labels: (issue.labels ?? []).map((l) => (typeof l === 'string' ? l : l.name)),
-  };
-}
 
 /** The Probot app: wires events to the one reconcile path and logs every event it ignores, with why. */
 export function createApp(options: AppOptions = {}): ApplicationFunction {
@@ -44,13 +23,14 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
   const dryRun = options.dryRun ?? process.env.DRY_RUN === '1';
 
   return (app: Probot) => {
-    const run = async (context: Context<'issues' | 'issue_comment'>, issue: IssueSnapshot) => {
-      const log = context.log.child({ delivery: context.id, issue: issue.number });
-      if (!mightBeWorkshopRequest(issue)) return log.debug('ignored: not a workshop request (no labels, no form headings)');
+    // The payload only decides whether the event is worth a look; reconcile reads the issue afresh.
+    const run = async (context: Context<'issues' | 'issue_comment'>, hint: IssueSnapshot) => {
+      const log = context.log.child({ delivery: context.id, issue: hint.number });
+      if (!mightBeWorkshopRequest(hint)) return log.debug('ignored: not a workshop request (no labels, no form headings)');
       const configLoad = await loadConfig(context);
       const port = octokitIssuePort(context.octokit, context.issue(), appId);
       try {
-        const result = await reconcile(issue, configLoad, { issues: port, clock, log, dryRun });
+        const result = await reconcile(configLoad, { issues: port, clock, log, dryRun });
         if (result.skipped) log.debug({ reason: result.skipped }, 'ignored');
       } catch (error) {
         // Never a stack trace in a comment: the error goes to the logs and the event is failed so
@@ -62,7 +42,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
 
     app.on(['issues.opened', 'issues.edited', 'issues.reopened', 'issues.labeled', 'issues.unlabeled'], async (context) => {
       if (context.isBot) return context.log.debug({ sender: context.payload.sender.login }, 'ignored: event by a bot');
-      await run(context, issueSnapshot(context.payload.issue as IssuePayload));
+      await run(context, issueSnapshot(context.payload.issue as RestIssue));
     });
 
     app.on('issue_comment.created', async (context) => {
@@ -70,7 +50,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
       if (context.isBot) return context.log.debug('ignored: comment by a bot');
       if (context.payload.issue.pull_request) return context.log.debug('ignored: comment on a pull request');
       if (!parseCommands(comment.body ?? '').length) return context.log.debug('ignored: comment without commands');
-      await run(context, issueSnapshot(context.payload.issue as IssuePayload));
+      await run(context, issueSnapshot(context.payload.issue as RestIssue));
     });
   };
 }

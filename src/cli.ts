@@ -52,16 +52,9 @@ async function planCommand(args: string[]): Promise<number> {
   const configLoad = readConfigFile(values.config);
   const body = readInput(values.issue, 'issue');
   const clock = fixedClock(values.now);
-  const memory = new MemoryIssue({ now: () => clock.now().toISOString() });
-  const issue = {
-    number: 1,
-    title: values.title ?? `[Workshop] ${path.basename(values.issue)}`,
-    body,
-    author: 'requester',
-    state: 'open' as const,
-    labels: [configLoad.config.labels.workshop],
-  };
-  const result = await reconcile(issue, configLoad, { issues: memory, clock, log: silentLogger });
+  const issue = { number: 1, title: values.title ?? `[Workshop] ${path.basename(values.issue)}`, body, author: 'requester', state: 'open' as const };
+  const memory = new MemoryIssue(issue, { now: () => clock.now().toISOString() }, [configLoad.config.labels.workshop]);
+  const result = await reconcile(configLoad, { issues: memory, clock, log: silentLogger });
   const evaluation = result.evaluation;
   if (!evaluation) throw new UsageError(`the issue was not processed: ${result.skipped ?? 'unknown reason'}`);
   if (values.json) {
@@ -72,7 +65,7 @@ async function planCommand(args: string[]): Promise<number> {
           problems: evaluation.problems,
           plan: evaluation.plan,
           stage: evaluation.readiness.stage,
-          labels: [configLoad.config.labels.workshop, ...evaluation.labels],
+          labels: memory.labels,
           comment: evaluation.commentBody,
         },
         null,

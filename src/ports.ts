@@ -30,6 +30,8 @@ export type Permission = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'n
 
 /** Everything the pipeline does to one issue. */
 export interface IssuePort {
+  /** The issue as it is now (webhook payloads may be stale on redelivery). */
+  getIssue(): Promise<IssueSnapshot>;
   listComments(): Promise<CommentSnapshot[]>;
   createComment(body: string): Promise<{ id: number }>;
   updateComment(id: number, body: string): Promise<void>;

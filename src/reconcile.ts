@@ -58,12 +58,14 @@ export function isWorkshopRequest(issue: IssueSnapshot, config: Config, form: Fo
  * The one level-triggered reconcile for an issue, used by webhooks, the sweep, the CLI and the tests:
  * read the issue and its comments, evaluate the pure pipeline, write only what differs.
  */
-export async function reconcile(issue: IssueSnapshot, configLoad: ConfigLoad, deps: ReconcileDeps): Promise<ReconcileResult> {
+export async function reconcile(configLoad: ConfigLoad, deps: ReconcileDeps): Promise<ReconcileResult> {
   const log = deps.log;
-  if (issue.state !== 'open') return skip('issue is closed');
   if (configLoad.kind === 'missing') return skip('no .github/workshop-readiness.yml in the repository or the organisation');
+  const issue = await deps.issues.getIssue();
+  if (issue.state !== 'open') return skip('issue is closed');
 
   if (configLoad.kind === 'invalid') {
+    if (!mightBeWorkshopRequest(issue)) return skip('not a workshop request (config invalid)');
     const comments = await deps.issues.listComments();
     const writes = await writeConfigProblems(deps, comments, configLoad.problems);
     return { skipped: 'invalid config', stage: null, writes, evaluation: null };

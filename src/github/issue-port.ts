@@ -1,5 +1,5 @@
 import type { ProbotOctokit } from 'probot';
-import type { CommentSnapshot, IssuePort, Permission } from '../ports.js';
+import type { CommentSnapshot, IssuePort, IssueSnapshot, Permission } from '../ports.js';
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -17,6 +17,28 @@ export interface RestComment {
   created_at: string;
   updated_at: string;
   performed_via_github_app?: { id: number } | null;
+}
+
+/** The shape of an issue in REST responses and webhook payloads (the fields we read). */
+export interface RestIssue {
+  number: number;
+  title: string;
+  body?: string | null;
+  state?: string;
+  user: { login: string } | null;
+  labels?: Array<{ name?: string } | string>;
+}
+
+/** The issue as the pipeline sees it. */
+export function issueSnapshot(issue: RestIssue): IssueSnapshot {
+  return {
+    number: issue.number,
+    title: issue.title,
+    body: issue.body ?? '',
+    author: issue.user?.login ?? 'ghost',
+    state: issue.state === 'closed' ? 'closed' : 'open',
+    labels: (issue.labels ?? []).map((l) => (typeof l === 'string' ? l : (l.name ?? ''))).filter(Boolean),
+  };
 }
 
 /** Maps a REST/webhook comment; `appId` decides which comments are the app's own. */
@@ -37,6 +59,10 @@ export function toCommentSnapshot(comment: RestComment, appId: number | null): C
 export function octokitIssuePort(octokit: Octokit, ref: IssueRef, appId: number | null): IssuePort {
   const repo = { owner: ref.owner, repo: ref.repo };
   return {
+    async getIssue() {
+      const { data } = await octokit.rest.issues.get({ ...ref });
+      return issueSnapshot(data);
+    },
     async listComments() {
       const comments = (await octokit.paginate(octokit.rest.issues.listComments, { ...ref, per_page: 100 })) as RestComment[];
       return comments.map((c) => toCommentSnapshot(c, appId));

@@ -1,4 +1,4 @@
-import type { CommentSnapshot, IssuePort, Permission, Reaction } from '../ports.js';
+import type { CommentSnapshot, IssuePort, IssueSnapshot, Permission, Reaction } from '../ports.js';
 
 /**
  * An in-memory issue for the CLI, the demo and tests of the pipeline: same port, no network. It keeps
@@ -13,10 +13,16 @@ export class MemoryIssue implements IssuePort {
   private nextId = 1000;
 
   constructor(
-    private readonly options: { now: () => string; permissions?: Record<string, Permission>; teams?: Record<string, string[]> } = {
-      now: () => new Date().toISOString(),
-    },
-  ) {}
+    public issue: Omit<IssueSnapshot, 'labels'>,
+    private readonly options: { now: () => string; permissions?: Record<string, Permission>; teams?: Record<string, string[]> },
+    labels: string[] = [],
+  ) {
+    this.labels = [...labels];
+  }
+
+  async getIssue(): Promise<IssueSnapshot> {
+    return { ...this.issue, labels: [...this.labels] };
+  }
 
   /** A comment by someone else (a person, by default). */
   addUserComment(author: string, body: string, options: { bot?: boolean } = {}): CommentSnapshot {

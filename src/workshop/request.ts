@@ -66,12 +66,13 @@ function parsed<T>(field: string, parser: (value: string) => ParseResult<T>, opt
 }
 
 /**
- * The zod schema from form fields to a WorkshopRequest. Per-field parsing runs first; the timing
- * (start, end, daily hours and the time zone they share) is assembled after, because a zone written
- * in one field applies to the others.
+ * The zod schema of the form fields: each free-text field through its parser, failures as issues
+ * naming the field. The timing (start, end, daily hours and the zone they share) is assembled apart,
+ * because a zone written in one field applies to the others, and so its problems are reported
+ * together with the fields' problems rather than only after them.
  */
-export function requestSchema(config: Config, now: string, title: string) {
-  const fieldsSchema = z.object({
+export function fieldsSchema(config: Config) {
+  return z.object({
     hub: text.transform((value, ctx) => {
       if (value === null) {
         ctx.addIssue({ code: 'custom', message: 'Hub is missing: give the address of the hub (for example https://…).' });
@@ -89,9 +90,6 @@ export function requestSchema(config: Config, now: string, title: string) {
     }),
     community: text.default(null),
     contact: text.default(null),
-    start_date: text.default(null),
-    end_date: text.default(null),
-    daily_hours: text.default(null),
     attendees: parsed('attendees', parseCount, { required: true }),
     memory: parsed('memory', parseMemory, { required: false }).default(null),
     cpu: parsed('cpu', parseCpu, { required: false }).default(null),
@@ -102,41 +100,40 @@ export function requestSchema(config: Config, now: string, title: string) {
     dask: parsed('dask', parseYesNo, { required: false }).default(null),
     workload: text.default(null),
   });
+}
 
-  return fieldsSchema.transform((fields, ctx): WorkshopRequest => {
-    const timing = assembleTiming(fields, now);
-    for (const problem of timing.problems) ctx.addIssue({ code: 'custom', path: [problem.field], message: problem.message });
-    if (!fields.hub || fields.attendees === null || !timing.value) return z.NEVER;
+type Fields = z.infer<ReturnType<typeof fieldsSchema>>;
 
-    const defaults = fields.hub.hub.defaults;
-    const assumptions: string[] = [];
-    const memory = fields.memory ?? null;
-    const cpu = fields.cpu ?? null;
-    if (memory === null) assumptions.push(`Memory per user: the hub's default guarantee of ${formatGiB(defaults.memoryGuarantee)} was used.`);
-    if (cpu === null) assumptions.push(`CPU per user: the hub's default guarantee of ${defaults.cpuGuarantee} CPU was used.`);
-    if (fields.image === null && defaults.image) assumptions.push(`Container image: the hub's default image ${defaults.image} was used.`);
-    return {
-      title,
-      hub: fields.hub.name,
-      community: fields.community,
-      contact: fields.contact,
-      ...timing.value,
-      attendees: fields.attendees,
-      // During an event guarantee = limit for what the community asked for: no oversubscription.
-      cpuGuarantee: cpu ?? defaults.cpuGuarantee,
-      cpuLimit: cpu ?? defaults.cpuLimit ?? defaults.cpuGuarantee,
-      memoryGuaranteeBytes: memory ?? defaults.memoryGuarantee,
-      memoryLimitBytes: memory ?? defaults.memoryLimit ?? defaults.memoryGuarantee,
-      gpu: fields.gpu ?? false,
-      image: fields.image ?? defaults.image ?? null,
-      imageSizeGB: defaults.imageSizeGB,
-      dataPerUserGB: fields.data_size ?? null,
-      dataSource: fields.data_source,
-      dask: fields.dask ?? false,
-      workload: fields.workload,
-      assumptions,
-    };
-  });
+function assembleRequest(title: string, fields: Fields, timing: Timing): WorkshopRequest | null {
+  if (!fields.hub || fields.attendees === null) return null;
+  const defaults = fields.hub.hub.defaults;
+  const assumptions: string[] = [];
+  const memory = fields.memory ?? null;
+  const cpu = fields.cpu ?? null;
+  if (memory === null) assumptions.push(`Memory per user: the hub's default guarantee of ${formatGiB(defaults.memoryGuarantee)} was used.`);
+  if (cpu === null) assumptions.push(`CPU per user: the hub's default guarantee of ${defaults.cpuGuarantee} CPU was used.`);
+  if (fields.image === null && defaults.image) assumptions.push(`Container image: the hub's default image ${defaults.image} was used.`);
+  return {
+    title,
+    hub: fields.hub.name,
+    community: fields.community,
+    contact: fields.contact,
+    ...timing,
+    attendees: fields.attendees,
+    // What the community asked for is given as guarantee = limit: no oversubscription during events.
+    cpuGuarantee: cpu ?? defaults.cpuGuarantee,
+    cpuLimit: cpu ?? defaults.cpuLimit ?? defaults.cpuGuarantee,
+    memoryGuaranteeBytes: memory ?? defaults.memoryGuarantee,
+    memoryLimitBytes: memory ?? defaults.memoryLimit ?? defaults.memoryGuarantee,
+    gpu: fields.gpu ?? false,
+    image: fields.image ?? defaults.image ?? null,
+    imageSizeGB: defaults.imageSizeGB,
+    dataPerUserGB: fields.data_size ?? null,
+    dataSource: fields.data_source,
+    dask: fields.dask ?? false,
+    workload: fields.workload,
+    assumptions,
+  };
 }
 
 type Timing = Pick<WorkshopRequest, 'timeZone' | 'start' | 'end' | 'dailyHours'>;
@@ -199,10 +196,25 @@ function assembleTiming(
 
 /** Builds and validates a request; every problem is a sentence naming the field, never an exception. */
 export function buildRequest(input: BuildRequestInput): BuildRequestResult {
-  const result = requestSchema(input.config, input.now, input.title).safeParse(input.fields);
-  if (result.success) return { ok: true, request: result.data, problems: [] };
-  const problems = result.error.issues.map((issue) => ({ field: String(issue.path[0] ?? 'request'), message: issue.message }));
-  return { ok: false, request: null, problems: dedupe(problems) };
+  const parsedFields = fieldsSchema(input.config).safeParse(input.fields);
+  const timing = assembleTiming(
+    { start_date: input.fields.start_date ?? null, end_date: input.fields.end_date ?? null, daily_hours: input.fields.daily_hours ?? null },
+    input.now,
+  );
+  const problems: Problem[] = [
+    ...(parsedFields.success ? [] : parsedFields.error.issues.map((issue) => ({ field: String(issue.path[0] ?? 'request'), message: issue.message }))),
+    ...timing.problems,
+  ];
+  const request = parsedFields.success && timing.value ? assembleRequest(input.title, parsedFields.data, timing.value) : null;
+  if (problems.length || !request) return { ok: false, request: null, problems: inFormOrder(dedupe(problems)) };
+  return { ok: true, request, problems: [] };
+}
+
+const FORM_ORDER = Object.keys(FIELD_NAMES);
+
+function inFormOrder(problems: Problem[]): Problem[] {
+  const rank = (p: Problem) => (FORM_ORDER.includes(p.field) ? FORM_ORDER.indexOf(p.field) : FORM_ORDER.length);
+  return [...problems].sort((a, b) => rank(a) - rank(b));
 }
 
 function dedupe(problems: Problem[]): Problem[] {

@@ -1,0 +1,49 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { fixedClock, readConfigFile, readInput } from './cli.js';
+import { MemoryIssue } from './github/memory.js';
+import { packageRoot } from './paths.js';
+import { silentLogger } from './ports.js';
+import { reconcile } from './reconcile.js';
+
+/** The demo's "now": fixed so the output is the same on every machine (override with --now). */
+export const DEMO_NOW = '2027-02-01T15:00:00Z';
+
+/**
+ * `npm run demo`: the bundled example through the real reconcile with an in-memory GitHub, offline.
+ * A community opens the issue; engineers record a load test and approve; the infra diff follows.
+ */
+export async function runDemo(args: string[], print: (text: string) => void): Promise<number> {
+  const { values } = parseArgs({ args, options: { now: { type: 'string', default: DEMO_NOW } } });
+  const clock = fixedClock(values.now);
+  const examples = path.join(packageRoot, 'examples');
+  const configLoad = readConfigFile(path.join(examples, 'workshop-readiness.yml'));
+  const body = readInput(path.join(examples, 'issues', 'workshop.md'), 'issue');
+  const issue = new MemoryIssue(
+    { number: 17, title: '[Workshop] Example University – March 10-12', body, author: 'community-rep', state: 'open' },
+    { now: () => clock.now().toISOString(), permissions: { alice: 'write', bob: 'admin' } },
+    [configLoad.config.labels.workshop],
+  );
+  const deps = { issues: issue, clock, log: silentLogger };
+  const rule = (title: string) => print(`\n${'━'.repeat(100)}\n${title}\n${'━'.repeat(100)}\n`);
+
+  rule(`① community-rep opens issue #17 from the workshop form (now = ${clock.now().toISOString()})`);
+  const opened = await reconcile(configLoad, deps);
+  print(`${issue.statusComment()?.body ?? '(no comment)'}\n`);
+  print(`\nlabels: ${issue.labels.join(', ')}\nwrites: ${opened.writes.length}\n`);
+
+  rule('② the same event delivered again');
+  const again = await reconcile(configLoad, deps);
+  print(`writes: ${again.writes.length} (level-triggered: nothing differs, nothing is written)\n`);
+
+  rule('③ engineers steer: alice records a load test, the requester tries to approve, bob approves');
+  issue.addUserComment('alice', '/loadtest pass https://grafana.example.org/d/workshop-loadtest?run=42 (60 seats running in 6m)');
+  issue.addUserComment('community-rep', '/approve');
+  issue.addUserComment('bob', 'Plan reviewed, quotas are fine.\n/approve');
+  const steered = await reconcile(configLoad, deps);
+  const reply = issue.comments.find((c) => c.byThisApp && c.body.includes('reply-to'));
+  print(`stage: ${steered.stage}\nlabels: ${issue.labels.join(', ')}\n`);
+  print(`reactions: ${issue.reactions.map((r) => `${r.reaction}@${r.commentId}`).join(' ')}\n`);
+  print(`reply to the refused command:\n${reply?.body ?? '(none)'}\n`);
+  return 0;
+}

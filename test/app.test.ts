@@ -1,0 +1,126 @@
+import nock from 'nock';
+import type { Probot } from 'probot';
+import { API, REPO, exampleConfigYaml, fixedClock, nockConfig, nockToken, payload, recordRequests, restComment, restIssue, restLabel, testProbot } from './support/probot.js';
+
+const NOW = '2027-02-01T15:00:00Z';
+type Payload = { issue: Record<string, unknown> & { number: number }; comment?: Record<string, unknown> };
+
+describe('webhooks (Probot + nock, real payload and REST shapes)', () => {
+  let probot: Probot;
+  beforeEach(async () => {
+    nock.disableNetConnect();
+    probot = await testProbot(fixedClock(NOW));
+  });
+  afterEach(() => {
+    nock.cleanAll();
+    nock.enableNetConnect();
+  });
+
+  const opened = payload<Payload>('issues.opened');
+
+  test('opened → one status comment with the plan, the readiness label created with its colour', async () => {
+    let commentBody = '';
+    let labelsSent: unknown;
+    const scope = nock(API);
+    nockToken(scope);
+    nockConfig(scope, exampleConfigYaml());
+    scope.get(`${REPO}/issues/17`).reply(200, restIssue(opened.issue, ['workshop-request']));
+    scope.get(`${REPO}/issues/17/comments`).query({ per_page: 100 }).reply(200, []);
+    scope.post(`${REPO}/issues/17/comments`, (body: { body: string }) => ((commentBody = body.body), true)).reply(201, restComment(501, 'x', { app: true }));
+    scope.post(`${REPO}/issues/17/labels`, (body: { labels: string[] }) => ((labelsSent = body.labels), true)).reply(200, [restLabel('workshop-request', '0052cc', 'x'), restLabel('readiness: modeled')]);
+    scope.patch(`${REPO}/labels/readiness%3A%20modeled`, { color: '1d76db', description: 'Workshop request: capacity plan fits with no blocking risk' }).reply(200, restLabel('readiness: modeled', '1d76db', 'x'));
+
+    await probot.receive({ id: 'delivery-1', name: 'issues', payload: opened as never });
+
+    expect(scope.isDone()).toBe(true);
+    expect(labelsSent).toEqual(['readiness: modeled']);
+    expect(commentBody).toContain('Workshop readiness: modeled');
+    expect(commentBody).toContain('<!-- workshop-readiness:state ');
+    expect(commentBody).toContain('n2-highmem-4');
+    expect(commentBody).not.toMatch(/\bat .*\.ts:\d+/); // never a stack trace
+  });
+
+  test('edited → the same comment updated in place; the same delivery twice → zero writes the second time', async () => {
+    // First delivery creates the comment; capture it to serve it back.
+    let commentBody = '';
+    const first = nock(API);
+    nockToken(first);
+    nockConfig(first, exampleConfigYaml());
+    first.get(`${REPO}/issues/17`).reply(200, restIssue(opened.issue, ['workshop-request']));
+    first.get(`${REPO}/issues/17/comments`).query({ per_page: 100 }).reply(200, []);
+    first.post(`${REPO}/issues/17/comments`, (b: { body: string }) => ((commentBody = b.body), true)).reply(201, restComment(501, 'x', { app: true }));
+    first.post(`${REPO}/issues/17/labels`).reply(200, [restLabel('readiness: modeled', '1d76db', 'x')]);
+    await probot.receive({ id: 'delivery-2', name: 'issues', payload: opened as never });
+    expect(first.isDone()).toBe(true);
+
+    // Redelivery: GitHub now has our comment and label; nothing may be written.
+    const recorder = recordRequests();
+    const again = nock(API);
+    nockConfig(again, exampleConfigYaml());
+    again.get(`${REPO}/issues/17`).reply(200, restIssue(opened.issue, ['workshop-request', 'readiness: modeled']));
+    again.get(`${REPO}/issues/17/comments`).query({ per_page: 100 }).reply(200, [restComment(501, commentBody, { app: true })]);
+    await probot.receive({ id: 'delivery-2', name: 'issues', payload: opened as never });
+    recorder.stop();
+    expect(again.isDone()).toBe(true);
+    expect(recorder.calls.filter((c) => c.method !== 'GET')).toEqual([]);
+
+    // Edit: attendees change → PATCH the same comment, no new comment.
+    const edited = { ...opened, action: 'edited', changes: { body: { from: opened.issue.body } } };
+    const newBody = String(opened.issue.body).replace('about 60-80', '120');
+    let patched = '';
+    const edit = nock(API);
+    nockConfig(edit, exampleConfigYaml());
+    edit.get(`${REPO}/issues/17`).reply(200, restIssue({ ...opened.issue, body: newBody }, ['workshop-request', 'readiness: modeled']));
+    edit.get(`${REPO}/issues/17/comments`).query({ per_page: 100 }).reply(200, [restComment(501, commentBody, { app: true })]);
+    edit.patch(`${REPO}/issues/comments/501`, (b: { body: string }) => ((patched = b.body), true)).reply(200, restComment(501, 'x', { app: true }));
+    await probot.receive({ id: 'delivery-3', name: 'issues', payload: { ...edited, issue: { ...opened.issue, body: newBody } } as never });
+    expect(edit.isDone()).toBe(true);
+    expect(patched).toContain('| Peak simultaneous attendees | 120 |');
+  });
+
+  test('a non-workshop issue → no API call at all', async () => {
+    const recorder = recordRequests();
+    await probot.receive({ id: 'delivery-4', name: 'issues', payload: payload('issues.opened.plain') as never });
+    recorder.stop();
+    expect(recorder.calls).toEqual([]);
+  });
+
+  test('an invalid config → one explanatory comment listing each problem by path, no other write', async () => {
+    const broken = exampleConfigYaml().replace('provider: gcp', 'provider: gpc').replace('maxNodes: 20', 'maxNodes: -1');
+    let body = '';
+    const recorder = recordRequests();
+    const scope = nock(API);
+    nockToken(scope);
+    nockConfig(scope, broken);
+    scope.get(`${REPO}/issues/17`).reply(200, restIssue(opened.issue, ['workshop-request']));
+    scope.get(`${REPO}/issues/17/comments`).query({ per_page: 100 }).reply(200, []);
+    scope.post(`${REPO}/issues/17/comments`, (b: { body: string }) => ((body = b.body), true)).reply(201, restComment(502, 'x', { app: true }));
+    await probot.receive({ id: 'delivery-5', name: 'issues', payload: opened as never });
+    recorder.stop();
+    expect(scope.isDone()).toBe(true);
+    expect(recorder.calls.filter((c) => c.method !== 'GET').map((c) => c.path)).toEqual(['/app/installations/4242/access_tokens', `${REPO}/issues/17/comments`]);
+    expect(body).toContain('`clusters.demo-cluster.provider`');
+    expect(body).toContain('`clusters.demo-cluster.pools.user-n2-highmem-4.maxNodes`');
+  });
+
+  test('no config file in the repository or the organisation → nothing written', async () => {
+    const recorder = recordRequests();
+    const scope = nock(API);
+    nockToken(scope);
+    nockConfig(scope, null);
+    await probot.receive({ id: 'delivery-6', name: 'issues', payload: opened as never });
+    recorder.stop();
+    expect(scope.isDone()).toBe(true);
+    expect(recorder.calls.filter((c) => c.method !== 'GET' && !c.path.includes('access_tokens'))).toEqual([]);
+  });
+
+  test('a comment by a bot is ignored without any call; a comment without commands too', async () => {
+    const created = payload<Payload & { sender: Record<string, unknown> }>('issue_comment.created');
+    const recorder = recordRequests();
+    const bot = { login: 'renovate[bot]', id: 29139614, type: 'Bot' };
+    await probot.receive({ id: 'd7', name: 'issue_comment', payload: { ...created, sender: bot, comment: { ...created.comment, user: bot } } as never });
+    await probot.receive({ id: 'd8', name: 'issue_comment', payload: { ...created, comment: { ...created.comment, body: 'Thanks, looks good!' } } as never });
+    recorder.stop();
+    expect(recorder.calls).toEqual([]);
+  });
+});

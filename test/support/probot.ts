@@ -1,0 +1,108 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import nock from 'nock';
+import { Probot, ProbotOctokit } from 'probot';
+import { createApp } from '../../src/app.js';
+import type { Clock } from '../../src/ports.js';
+
+export const APP_ID = 123;
+export const API = 'https://api.github.com';
+export const REPO = '/repos/example-org/infrastructure';
+
+let privateKey: string | null = null;
+
+/** A throwaway RSA key per test run: no key is stored in the repository. */
+function testKey(): string {
+  privateKey ??= generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey;
+  return privateKey;
+}
+
+/** A real Probot instance running the app, with retries and throttling off so nock sees every call once. */
+export async function testProbot(clock: Clock, options: { dryRun?: boolean } = {}): Promise<Probot> {
+  const probot = new Probot({
+    appId: APP_ID,
+    privateKey: testKey(),
+    Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
+    logLevel: 'fatal',
+  });
+  await probot.load(createApp({ appId: APP_ID, clock, dryRun: options.dryRun ?? false }));
+  return probot;
+}
+
+export const fixedClock = (iso: string): Clock => ({ now: () => new Date(iso) });
+
+export function payload<T = Record<string, unknown>>(name: string): T {
+  return JSON.parse(readFileSync(new URL(`../fixtures/webhooks/${name}.json`, import.meta.url), 'utf8')) as T;
+}
+
+export function exampleConfigYaml(): string {
+  return readFileSync(new URL('../../examples/workshop-readiness.yml', import.meta.url), 'utf8');
+}
+
+/** GitHub's installation token response. */
+export function nockToken(scope: nock.Scope): nock.Scope {
+  return scope.post('/app/installations/4242/access_tokens').reply(201, {
+    token: 'ghs_test',
+    expires_at: '2099-01-01T00:00:00Z',
+    permissions: { issues: 'write', contents: 'write', pull_requests: 'write', metadata: 'read', members: 'read' },
+    repository_selection: 'all',
+  });
+}
+
+/** `GET contents/.github/workshop-readiness.yml` as the config plugin asks for it (raw media type). */
+export function nockConfig(scope: nock.Scope, yaml: string | null): nock.Scope {
+  const path = `${REPO}/contents/.github%2Fworkshop-readiness.yml`;
+  if (yaml === null) {
+    scope.get(path).reply(404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/repos/contents#get-repository-content', status: '404' });
+    return scope
+      .get('/repos/example-org/.github/contents/.github%2Fworkshop-readiness.yml')
+      .reply(404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/repos/contents#get-repository-content', status: '404' });
+  }
+  return scope.get(path).reply(200, yaml, { 'content-type': 'application/vnd.github.raw; charset=utf-8' });
+}
+
+/** REST shape of an issue comment (GET/POST /issues/{n}/comments). */
+export function restComment(id: number, body: string, options: { login?: string; app?: boolean; createdAt?: string; updatedAt?: string } = {}) {
+  const login = options.login ?? (options.app ? 'workshop-readiness[bot]' : 'hub-engineer');
+  const created = options.createdAt ?? '2027-02-01T15:00:05Z';
+  return {
+    url: `https://api.github.com/repos/example-org/infrastructure/issues/comments/${id}`,
+    html_url: `https://github.com/example-org/infrastructure/issues/17#issuecomment-${id}`,
+    issue_url: 'https://api.github.com/repos/example-org/infrastructure/issues/17',
+    id,
+    node_id: 'IC_kwDOHXXXXX7xyz',
+    user: { login, id: options.app ? 9000001 : 7771, node_id: 'MDM6Qm90OTAwMDAwMQ==', type: options.app ? 'Bot' : 'User', site_admin: false },
+    created_at: created,
+    updated_at: options.updatedAt ?? created,
+    author_association: options.app ? 'NONE' : 'MEMBER',
+    body,
+    reactions: { url: '', total_count: 0, '+1': 0, '-1': 0, laugh: 0, hooray: 0, confused: 0, heart: 0, rocket: 0, eyes: 0 },
+    performed_via_github_app: options.app ? { id: APP_ID, slug: 'workshop-readiness', node_id: 'A_kwDOAAAB', name: 'workshop-readiness' } : null,
+  };
+}
+
+/** REST shape of a label (POST /issues/{n}/labels returns the issue's labels). */
+export function restLabel(name: string, color = 'ededed', description: string | null = null) {
+  return { id: 7000000000 + name.length, node_id: 'LA_kwDOHXXXXX8', url: `https://api.github.com/repos/example-org/infrastructure/labels/${encodeURIComponent(name)}`, name, color, default: false, description };
+}
+
+/** REST shape of GET /issues/{n}, from the webhook payload's issue with the given labels. */
+export function restIssue(issue: Record<string, unknown>, labels: string[]) {
+  return { ...issue, labels: labels.map((name) => restLabel(name, '0052cc', 'x')) };
+}
+
+/** Every request nock saw, method and path, to count calls and writes. */
+export function recordRequests(): { calls: Array<{ method: string; path: string; body: unknown }>; stop: () => void } {
+  const calls: Array<{ method: string; path: string; body: unknown }> = [];
+  const listener = (req: { method: string; path: string }, _interceptor: unknown, body: string) => {
+    let parsed: unknown = body;
+    try {
+      parsed = body ? JSON.parse(body) : undefined;
+    } catch {
+      /* not JSON */
+    }
+    calls.push({ method: req.method, path: req.path, body: parsed });
+  };
+  nock.emitter.on('request', listener);
+  return { calls, stop: () => nock.emitter.removeListener('request', listener) };
+}
