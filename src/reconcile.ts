@@ -3,6 +3,8 @@ import type { ObservedNode, OtherWorkshop } from './capacity/types.js';
 import type { Clock, CommentSnapshot, IssuePort, IssueSnapshot, Logger } from './ports.js';
 import { escapeMarkdown } from './render/escape.js';
 import { statusComments, syncIssue, type Write } from './sync.js';
+import type { InfraRepoPort } from './github/infra-repo.js';
+import { infraRepo, syncInfraPullRequest } from './infra-pr.js';
 import { parseCommands } from './workshop/commands.js';
 import { evaluate, type Evaluation } from './workshop/evaluate.js';
 import { looksLikeForm, type FormReader, type FormField } from './workshop/form.js';
@@ -25,6 +27,12 @@ export interface ReconcileDeps {
   others?: (clusterName: string, issueNumber: number) => Promise<OtherWorkshop[]>;
   /** Live node figures of a pool; null when the cluster is not reachable or not configured. */
   observe?: (clusterName: string, poolName: string) => Promise<ObservedNode | null>;
+  /** The issue's repository, `owner/name` (for PR links and the default infra repository). */
+  repo?: string;
+  /** The infrastructure repository by `owner/name`; null when the app cannot reach it. */
+  infraRepo?: (fullName: string) => Promise<InfraRepoPort | null>;
+  /** Look at the infra PRs on GitHub even when the marker says nothing changed. */
+  refreshInfra?: boolean;
 }
 
 export interface ReconcileResult {
@@ -81,17 +89,49 @@ export async function reconcile(configLoad: ConfigLoad, deps: ReconcileDeps): Pr
   const now = deps.clock.now().toISOString();
 
   // A first pass finds the cluster and pool the request lands on, for the adapters' look-ups.
-  const draft = evaluate({ issue, comments, config, form, now, authorized, others: [], observed: null, previous });
-  let evaluation = draft;
+  const base = { issue, comments, config, form, now, authorized, previous };
+  const draft = evaluate({ ...base, others: [], observed: null });
+  let others: OtherWorkshop[] = [];
+  let observed: ObservedNode | null = null;
   if (draft.plan && (deps.others || deps.observe)) {
-    const [others, observed] = await Promise.all([
-      deps.others ? deps.others(draft.plan.cluster, issue.number) : Promise.resolve([]),
-      deps.observe ? deps.observe(draft.plan.cluster, draft.plan.pool).catch((error: Error) => {
-        log.warn({ err: error.message }, 'cluster not observed; the plan uses formulas');
-        return null;
-      }) : Promise.resolve(null),
+    const { cluster, pool } = draft.plan;
+    [others, observed] = await Promise.all([
+      deps.others ? deps.others(cluster, issue.number) : Promise.resolve([]),
+      deps.observe
+        ? deps.observe(cluster, pool).catch((error: Error) => {
+            log.warn({ err: error.message }, 'cluster not observed; the plan uses formulas');
+            return null;
+          })
+        : Promise.resolve(null),
     ]);
-    if (others.length || observed) evaluation = evaluate({ issue, comments, config, form, now, authorized, others, observed, previous });
+  }
+  let evaluation = others.length || observed ? evaluate({ ...base, others, observed }) : draft;
+
+  const infraWrites: string[] = [];
+  if (deps.infraRepo && evaluation.plan && evaluation.planHash && evaluation.request) {
+    const cluster = config.clusters[evaluation.plan.cluster];
+    const repo = deps.repo ?? 'unknown/unknown';
+    const port = cluster ? await deps.infraRepo(infraRepo(config, cluster, repo)) : null;
+    const step = await syncInfraPullRequest(
+      {
+        issue: { number: issue.number, repo },
+        attendees: evaluation.request.attendees,
+        config,
+        plan: evaluation.plan,
+        planHash: evaluation.planHash,
+        stage: evaluation.readiness.stage,
+        onHold: evaluation.readiness.onHold !== null,
+        now,
+        state: evaluation.state,
+        refresh: deps.refreshInfra ?? evaluation.replay.outcomes.some((o) => o.isNew && o.command.kind === 'recompute'),
+      },
+      port,
+      { dryRun: deps.dryRun ?? false, log },
+    );
+    infraWrites.push(...step.writes);
+    if (step.section || step.pullRequests !== evaluation.state.pullRequests) {
+      evaluation = evaluate({ ...base, others, observed, previous: { ...previous, pullRequests: step.pullRequests }, sections: { infra: step.section } });
+    }
   }
 
   const writes = await syncIssue(
@@ -107,8 +147,9 @@ export async function reconcile(configLoad: ConfigLoad, deps: ReconcileDeps): Pr
     },
     { dryRun: deps.dryRun ?? false, log },
   );
-  log.info({ issue: issue.number, stage: evaluation.readiness.stage, writes: writes.length }, 'reconciled');
-  return { skipped: null, stage: evaluation.readiness.stage, writes, evaluation };
+  const allWrites: Write[] = [...infraWrites.map((kind) => ({ kind: 'infra', what: kind }) satisfies Write), ...writes];
+  log.info({ issue: issue.number, stage: evaluation.readiness.stage, writes: allWrites.length }, 'reconciled');
+  return { skipped: null, stage: evaluation.readiness.stage, writes: allWrites, evaluation };
 }
 
 /** State from the app's own oldest status comment; markers anywhere else are ignored. */

@@ -29,7 +29,8 @@ export type Write =
   | { kind: 'add-labels'; labels: string[] }
   | { kind: 'remove-label'; label: string }
   | { kind: 'reaction'; commentId: number; reaction: Reaction }
-  | { kind: 'reply'; commentId: number };
+  | { kind: 'reply'; commentId: number }
+  | { kind: 'infra'; what: string };
 
 /** The app's status comments, oldest first: the first is kept, any others are duplicates from a race. */
 export function statusComments(comments: CommentSnapshot[]): CommentSnapshot[] {

@@ -1,18 +1,29 @@
-import type { Context } from 'probot';
+import type { ProbotOctokit } from 'probot';
 import { validateConfig } from '../config/schema.js';
 import type { ConfigLoad } from '../reconcile.js';
 import { readFormDefinition } from '../workshop/form.js';
 
 export const CONFIG_FILE = 'workshop-readiness.yml';
 
+/** Reads a YAML file under `.github/`: null when absent from the repository and the organisation. */
+export type ConfigReader = (fileName: string) => Promise<unknown>;
+
+/** The config plugin's read for any repository of the installation (what `context.config` does for the event's). */
+export function configReader(octokit: InstanceType<typeof ProbotOctokit>, owner: string, repo: string): ConfigReader {
+  return async (fileName) => {
+    const { config, files } = await octokit.config.get({ owner, repo, path: `.github/${fileName}` });
+    return files.some((file) => file.config !== null) ? config : null;
+  };
+}
+
 /**
  * Loads `.github/workshop-readiness.yml` through Probot (repository first, then the organisation's
  * `.github` repository) and validates it. Never throws: unreadable YAML is an invalid config.
  */
-export async function loadConfig(context: Pick<Context, 'config'>): Promise<ConfigLoad> {
+export async function loadConfig(readConfig: ConfigReader): Promise<ConfigLoad> {
   let raw: unknown;
   try {
-    raw = await context.config(CONFIG_FILE);
+    raw = await readConfig(CONFIG_FILE);
   } catch (error) {
     const message = (error as Error).message.replace(/^\[@probot\/octokit-plugin-config\]\s*/, '').split('\n')[0] ?? 'unreadable';
     return { kind: 'invalid', problems: [{ path: '(file)', message: `could not read the file: ${message}` }] };
@@ -23,7 +34,7 @@ export async function loadConfig(context: Pick<Context, 'config'>): Promise<Conf
   const templatePath = result.config.form.template;
   if (!templatePath) return { kind: 'ok', config: result.config };
   try {
-    const form = readFormDefinition(await context.config(templatePath));
+    const form = readFormDefinition(await readConfig(templatePath));
     if (!form.ok) return { kind: 'invalid', problems: [{ path: 'form.template', message: form.error }] };
     return { kind: 'ok', config: result.config, theirForm: form.fields };
   } catch (error) {
