@@ -10,11 +10,13 @@ import { silentLogger } from './ports.js';
 import { reconcile, type ConfigLoad } from './reconcile.js';
 import { runDemo } from './demo.js';
 
-/** A failure the user can fix: printed as one line, exit code 2, no stack trace. */
-export class UsageError extends Error {}
+import { infraChangeFromDir, parseInfraArgs, UsageError, writeChange } from './cli-infra.js';
+
+export { UsageError };
 
 const USAGE = `usage:
   workshop-readiness plan --config <file.yml> --issue <body.md> [--title T] [--now <ISO>] [--json]
+  workshop-readiness infra --config <file.yml> --issue <body.md> --infra-dir <dir> [--now <ISO>] [--phase ready|scale-down] [--write]
   workshop-readiness demo [--now <ISO>]`;
 
 /** Reads and validates a config file; UsageError with a one-line reason otherwise. */
@@ -42,6 +44,19 @@ export function fixedClock(now: string | undefined): Clock {
   return { now: () => instant };
 }
 
+/** The pipeline offline on one issue body, through the real reconcile and an in-memory issue. */
+export async function planOffline(options: { config: string; issue: string; title?: string | undefined; now?: string | undefined }) {
+  const configLoad = readConfigFile(options.config);
+  const body = readInput(options.issue, 'issue');
+  const clock = fixedClock(options.now);
+  const issue = { number: 1, title: options.title ?? `[Workshop] ${path.basename(options.issue)}`, body, author: 'requester', state: 'open' as const };
+  const memory = new MemoryIssue(issue, { now: () => clock.now().toISOString() }, [configLoad.config.labels.workshop]);
+  const result = await reconcile(configLoad, { issues: memory, clock, log: silentLogger });
+  const evaluation = result.evaluation;
+  if (!evaluation) throw new UsageError(`the issue was not processed: ${result.skipped ?? 'unknown reason'}`);
+  return { config: configLoad.config, evaluation, memory };
+}
+
 /** `plan`: the whole pipeline offline on one issue body; prints the comment, or JSON with --json. */
 async function planCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -49,14 +64,7 @@ async function planCommand(args: string[]): Promise<number> {
     options: { config: { type: 'string' }, issue: { type: 'string' }, title: { type: 'string' }, now: { type: 'string' }, json: { type: 'boolean', default: false } },
   });
   if (!values.config || !values.issue) throw new UsageError(`plan needs --config and --issue\n${USAGE}`);
-  const configLoad = readConfigFile(values.config);
-  const body = readInput(values.issue, 'issue');
-  const clock = fixedClock(values.now);
-  const issue = { number: 1, title: values.title ?? `[Workshop] ${path.basename(values.issue)}`, body, author: 'requester', state: 'open' as const };
-  const memory = new MemoryIssue(issue, { now: () => clock.now().toISOString() }, [configLoad.config.labels.workshop]);
-  const result = await reconcile(configLoad, { issues: memory, clock, log: silentLogger });
-  const evaluation = result.evaluation;
-  if (!evaluation) throw new UsageError(`the issue was not processed: ${result.skipped ?? 'unknown reason'}`);
+  const { evaluation, memory } = await planOffline({ config: values.config, issue: values.issue, title: values.title, now: values.now });
   if (values.json) {
     process.stdout.write(
       `${JSON.stringify(
@@ -78,6 +86,24 @@ async function planCommand(args: string[]): Promise<number> {
   return 0;
 }
 
+/** `infra`: the diff the infrastructure PR would contain, or the files written with --write. */
+async function infraCommand(args: string[]): Promise<number> {
+  const options = parseInfraArgs(args);
+  const { config, evaluation } = await planOffline(options);
+  if (!evaluation.plan) {
+    throw new UsageError(`no plan for this issue: ${evaluation.problems.map((p) => p.message).join(' ') || 'the request is not valid'}`);
+  }
+  const change = infraChangeFromDir(config, evaluation.plan, options.infraDir, options.phase);
+  if (!change.ok) throw new UsageError(change.error);
+  if (options.write) {
+    writeChange(change, options.infraDir);
+    process.stdout.write(`wrote ${change.files.map((f) => f.path).join(', ') || 'nothing (already up to date)'}\n`);
+  } else {
+    process.stdout.write(change.diff || '(no change: the files already hold these values)\n');
+  }
+  return 0;
+}
+
 /** Runs the CLI; returns the exit code. Never lets a stack trace reach the user for input errors. */
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -85,6 +111,8 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'plan':
         return await planCommand(rest);
+      case 'infra':
+        return await infraCommand(rest);
       case 'demo':
         return await runDemo(rest, (text) => process.stdout.write(text));
       default:

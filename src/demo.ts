@@ -2,6 +2,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fixedClock, readConfigFile, readInput } from './cli.js';
 import { MemoryIssue } from './github/memory.js';
+import { MemoryInfraRepo } from './github/memory-infra.js';
+import { unifiedDiff } from './infra/index.js';
 import { packageRoot } from './paths.js';
 import { silentLogger } from './ports.js';
 import { reconcile } from './reconcile.js';
@@ -24,7 +26,8 @@ export async function runDemo(args: string[], print: (text: string) => void): Pr
     { now: () => clock.now().toISOString(), permissions: { alice: 'write', bob: 'admin' } },
     [configLoad.config.labels.workshop],
   );
-  const deps = { issues: issue, clock, log: silentLogger };
+  const infraRepo = new MemoryInfraRepo(configLoad.config.infraRepository ?? 'example-org/infrastructure', path.join(examples, 'infra-repo'), configLoad.config.infraBaseBranch);
+  const deps = { issues: issue, clock, log: silentLogger, repo: 'example-org/infrastructure', infraRepo: async () => infraRepo };
   const rule = (title: string) => print(`\n${'━'.repeat(100)}\n${title}\n${'━'.repeat(100)}\n`);
 
   rule(`① community-rep opens issue #17 from the workshop form (now = ${clock.now().toISOString()})`);
@@ -45,5 +48,17 @@ export async function runDemo(args: string[], print: (text: string) => void): Pr
   print(`stage: ${steered.stage}\nlabels: ${issue.labels.join(', ')}\n`);
   print(`reactions: ${issue.reactions.map((r) => `${r.reaction}@${r.commentId}`).join(' ')}\n`);
   print(`reply to the refused command:\n${reply?.body ?? '(none)'}\n`);
+
+  rule('④ the ready-mode infrastructure PR the app opened');
+  const pr = infraRepo.pulls[0];
+  if (!pr) {
+    print(`no PR: ${steered.evaluation?.commentBody.match(/#### Infrastructure\n(.*)/)?.[1] ?? 'see the status comment'}\n`);
+    return 0;
+  }
+  print(`${pr.url}  (branch ${pr.branch} → ${pr.base})\n${pr.title}\n\n${pr.body}\n`);
+  for (const [file, content] of infraRepo.branches.get(pr.branch) ?? []) {
+    print(unifiedDiff(file, (await infraRepo.readFile(file, pr.base)) ?? '', content));
+  }
+  print(`\nstatus comment, Infrastructure section:\n${issue.statusComment()?.body.match(/#### Infrastructure\n(.*)/)?.[1] ?? '(none)'}\n`);
   return 0;
 }

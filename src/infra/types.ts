@@ -24,16 +24,23 @@ export interface PoolLocator {
   instanceType: string;
 }
 
+/** A patch or restore: the new text and what the entry held before, or one error sentence and no text. */
 export type PatchResult =
   | { ok: true; text: string; before: PoolValues; changed: boolean }
   | { ok: false; error: string };
 
+/** A pool-file format (Renovate-manager style): pure text in, text out, every other byte preserved. */
 export interface InfraFormat {
   readonly name: string;
   /** Reads the pool's current values; an error string when not found, ambiguous or unparseable. */
   read(text: string, pool: PoolLocator): { ok: true; values: PoolValues } | { ok: false; error: string };
   /** Sets the pool's values; never returns partially edited text. */
   patch(text: string, pool: PoolLocator, sizing: PoolSizing): PatchResult;
+  /**
+   * Scale-down: puts back the values `patch` returned as `before`. A null removes the key (it was absent,
+   * so the file's default applied), which undoes an insertion byte for byte; a number is written as is.
+   */
+  restore(text: string, pool: PoolLocator, before: PoolValues): PatchResult;
 }
 
 /** z2jh helm values: user placeholders and the continuous pre-puller. */

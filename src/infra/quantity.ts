@@ -1,0 +1,64 @@
+/**
+ * Kubernetes resource quantities, as far as placeholder requests need them. We always write memory with a
+ * binary suffix (`28.5Gi`, `512Mi`) because that is how people write requests in z2jh values, and read back
+ * any suffix so an existing `4G` that already means the right number of bytes is left alone.
+ */
+
+const UNITS: Record<string, number> = {
+  '': 1,
+  k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
+  Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
+};
+
+/** Largest memory we accept (64 TiB): far above any node, and low enough that `bytes * 100` stays exact. */
+export const MAX_MEMORY_BYTES = 2 ** 46;
+
+/** Finest CPU step Kubernetes keeps (1m). */
+const MILLI = 1000;
+
+/**
+ * Bytes as a quantity with the largest binary suffix that is exact with at most two decimals
+ * (30601641984 → "28.5Gi", 536870912 → "512Mi"); plain bytes when no suffix is exact.
+ */
+export function formatMemory(bytes: number): string {
+  for (const suffix of ['Ti', 'Gi', 'Mi', 'Ki'] as const) {
+    const unit = UNITS[suffix] as number;
+    if (bytes >= unit && (bytes * 100) % unit === 0) return `${bytes / unit}${suffix}`;
+  }
+  return String(bytes);
+}
+
+/** Bytes meant by a quantity (string or number), rounded up as Kubernetes does; null when not a quantity. */
+export function parseMemory(value: unknown): number | null {
+  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? Math.ceil(value) : null;
+  if (typeof value !== 'string') return null;
+  const match = /^(\d+(?:\.\d+)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/.exec(value.trim());
+  if (!match) return null;
+  const bytes = Number(match[1]) * (UNITS[match[2] ?? ''] as number);
+  // Float noise (e.g. 0.1 × 1e9) must not round a whole byte count up by one.
+  return Number.isFinite(bytes) ? Math.ceil(bytes - 1e-6) : null;
+}
+
+/** CPU cores meant by a quantity (`3.5`, `"500m"`, `"2"`); null when not a quantity. */
+export function parseCpu(value: unknown): number | null {
+  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value : null;
+  if (typeof value !== 'string') return null;
+  const match = /^(\d+(?:\.\d+)?|\.\d+)(m)?$/.exec(value.trim());
+  if (!match) return null;
+  const n = Number(match[1]);
+  return match[2] === 'm' ? n / MILLI : n;
+}
+
+/** True when two CPU amounts are the same to the millicore, the precision Kubernetes keeps. */
+export function sameCpu(a: number, b: number): boolean {
+  return Math.round(a * MILLI) === Math.round(b * MILLI);
+}
+
+/**
+ * CPU rounded down to the millicore. Down, not up: a placeholder sized to fill a node must still fit on it,
+ * and Kubernetes itself would round a finer request up.
+ */
+export function floorMilli(cpu: number): number {
+  // The small epsilon keeps float noise (3.4769999999999994) from dropping a whole millicore.
+  return Math.floor(cpu * MILLI + 1e-6) / MILLI;
+}

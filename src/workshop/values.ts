@@ -1,0 +1,20 @@
+/**
+ * Pure parsers for the free-text values people type into the workshop issue form.
+ *
+ * Every parser takes any string and returns a ParseResult, never throwing: `{ ok: true, value }`
+ * or `{ ok: false, reason }`, where `reason` is a short phrase that reads after the field label
+ * ("Start date: could not read "next spring" as a date; write it like …"). Blank values and
+ * placeholders (TBD, TBA, unknown, ?, n/a, -, `_No response_`, None) give
+ * `{ ok: false, missing: true, reason: 'not given' }`. No parser reads the clock: parseDateTime
+ * takes `now` as an option.
+ *
+ * Split by topic: values-zone.ts (time zones), values-date.ts (dates), values-time.ts (daily
+ * hours), values-amount.ts (counts, memory, CPU, data sizes), values-choice.ts (yes/no, "use the
+ * hub's default"), values-common.ts (the result type and clean-up).
+ */
+export { MISSING, isMissingText, type ParseResult } from './values-common.js';
+export { findTimeZone, parseTimeZone, type FoundZone } from './values-zone.js';
+export { parseDateTime, type DateTimeValue, type ParseDateTimeOptions } from './values-date.js';
+export { parseDailyHours, type DailyHoursValue } from './values-time.js';
+export { parseCount, parseCpu, parseMemory, parseSizeGB } from './values-amount.js';
+export { isHubDefaultChoice, parseYesNo } from './values-choice.js';
