@@ -1,7 +1,12 @@
-import type { ApplicationFunction, Context, Probot, ProbotOctokit } from 'probot';
+import type { ApplicationFunction, ApplicationFunctionOptions, Context, Probot, ProbotOctokit } from 'probot';
 import { configReader, loadConfig } from './github/config.js';
 import { octokitInfraRepo, type InfraRepoPort } from './github/infra-repo.js';
 import { prMarker } from './infra-pr.js';
+import { octokitDashboard } from './dashboard/port.js';
+import { othersOnCluster, readRegistry } from './dashboard/render.js';
+import { httpHandler } from './http.js';
+import { Metrics } from './metrics.js';
+import { openIssuesLister, sweepAll, sweepRepository } from './sweep.js';
 import { issueSnapshot, octokitIssuePort, type RestComment, type RestIssue } from './github/issue-port.js';
 import type { Clock, IssueSnapshot } from './ports.js';
 import { mightBeWorkshopRequest, reconcile } from './reconcile.js';
@@ -13,6 +18,11 @@ export interface AppOptions {
   clock?: Clock;
   /** Compute and log every write without making it (defaults to env DRY_RUN=1). */
   dryRun?: boolean;
+  metrics?: Metrics;
+  /** Minutes between in-process sweeps; 0 = off (defaults to env SWEEP_INTERVAL_MINUTES, else 15). */
+  sweepIntervalMinutes?: number;
+  /** Bearer token for POST /sweep (defaults to env SWEEP_TOKEN; unset = endpoint off). */
+  sweepToken?: string | null;
 }
 
 const systemClock: Clock = { now: () => new Date() };
@@ -23,8 +33,11 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
   const appId = options.appId ?? (process.env.APP_ID ? Number(process.env.APP_ID) : null);
   const clock = options.clock ?? systemClock;
   const dryRun = options.dryRun ?? process.env.DRY_RUN === '1';
+  const metrics = options.metrics ?? new Metrics();
+  const sweepIntervalMinutes = options.sweepIntervalMinutes ?? Number(process.env.SWEEP_INTERVAL_MINUTES ?? 15);
+  const sweepToken = options.sweepToken === undefined ? (process.env.SWEEP_TOKEN ?? null) : options.sweepToken;
 
-  return (app: Probot) => {
+  return (app: Probot, { addHandler }: ApplicationFunctionOptions) => {
     type Octokit = InstanceType<typeof ProbotOctokit>;
 
     /** The infra repository: through the event's installation when it covers it, else the repository's own. */
@@ -41,10 +54,26 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
       }
     };
 
+    /** Counts every GitHub call and keeps the rate-limit figure, for /metrics and the bench. */
+    const instrument = (octokit: Octokit, installation: string) => {
+      octokit.hook.after('request', (response, request) => {
+        metrics.inc('workshop_readiness_github_requests_total', { method: request.method, status: String(response.status) });
+        const remaining = Number(response.headers['x-ratelimit-remaining']);
+        if (!Number.isNaN(remaining)) metrics.set('workshop_readiness_github_rate_limit_remaining', { installation }, remaining);
+      });
+      octokit.hook.error('request', (error, request) => {
+        metrics.inc('workshop_readiness_github_requests_total', { method: request.method, status: String((error as { status?: number }).status ?? 'error') });
+        throw error;
+      });
+      return octokit;
+    };
+
     /** One reconcile of one issue, for any event. */
     const reconcileIssue = async (octokit: Octokit, ref: { owner: string; repo: string; issue_number: number }, log: Context['log'], refreshInfra?: boolean) => {
+      const started = performance.now();
       const configLoad = await loadConfig(configReader(octokit, ref.owner, ref.repo));
       const port = octokitIssuePort(octokit, ref, appId);
+      const dashboard = octokitDashboard(octokit, ref.owner, ref.repo, appId);
       try {
         const result = await reconcile(configLoad, {
           issues: port,
@@ -53,9 +82,13 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
           dryRun,
           repo: `${ref.owner}/${ref.repo}`,
           infraRepo: infraRepoFor(octokit, ref.owner),
+          others: async (cluster, number) => othersOnCluster(readRegistry((await dashboard.find())?.body ?? ''), cluster, number),
           ...(refreshInfra !== undefined ? { refreshInfra } : {}),
         });
         if (result.skipped) log.debug({ reason: result.skipped }, 'ignored');
+        for (const write of result.writes) metrics.inc('workshop_readiness_writes_total', { kind: write.kind });
+        metrics.recordStage(`${ref.owner}/${ref.repo}#${ref.issue_number}`, result.stage);
+        metrics.observeReconcile((performance.now() - started) / 1000);
         return result;
       } catch (error) {
         // Never a stack trace in a comment: the error goes to the logs and the event is failed so
@@ -69,7 +102,8 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
     const run = async (context: Context<'issues' | 'issue_comment'>, hint: IssueSnapshot) => {
       const log = context.log.child({ delivery: context.id, issue: hint.number });
       if (!mightBeWorkshopRequest(hint)) return log.debug('ignored: not a workshop request (no labels, no form headings)');
-      await reconcileIssue(context.octokit, context.issue(), log);
+      metrics.inc('workshop_readiness_events_total', { event: context.name });
+      await reconcileIssue(instrument(context.octokit, String(context.payload.installation?.id ?? '')), context.issue(), log);
     };
 
     app.on(['issues.opened', 'issues.edited', 'issues.reopened', 'issues.labeled', 'issues.unlabeled'], async (context) => {
@@ -95,7 +129,36 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
       if (!target?.[1] || !target[2] || !target[3]) return log.debug('ignored: no workshop-readiness marker in the PR body');
       // Acting on another owner's repository would leave this installation's scope.
       if (target[1] !== context.payload.repository.owner.login) return log.warn({ issue: marker?.issue }, 'ignored: PR marker names another owner');
-      await reconcileIssue(context.octokit, { owner: target[1], repo: target[2], issue_number: Number(target[3]) }, log.child({ issue: Number(target[3]) }), true);
+      metrics.inc('workshop_readiness_events_total', { event: context.name });
+      await reconcileIssue(instrument(context.octokit, String(context.payload.installation?.id ?? '')), { owner: target[1], repo: target[2], issue_number: Number(target[3]) }, log.child({ issue: Number(target[3]) }), true);
     });
+
+    const sweepOnce = () =>
+      sweepAll(app, async (octokit, owner, repo) => {
+        const log = app.log.child({ sweep: `${owner}/${repo}` });
+        instrument(octokit, owner);
+        return sweepRepository({
+          configLoad: await loadConfig(configReader(octokit, owner, repo)),
+          listOpenWorkshopIssues: openIssuesLister(octokit, owner, repo),
+          issuePort: (number) => octokitIssuePort(octokit, { owner, repo, issue_number: number }, appId),
+          dashboard: octokitDashboard(octokit, owner, repo, appId),
+          clock,
+          log,
+          dryRun,
+          repo: `${owner}/${repo}`,
+          infraRepo: infraRepoFor(octokit, owner),
+        });
+      });
+
+    addHandler(httpHandler({ metrics, sweep: sweepOnce, sweepToken, ready: () => true }));
+    if (sweepIntervalMinutes > 0 && appId !== null) {
+      // Jittered so replicas started together do not sweep in lockstep; unref'd so tests and
+      // shutdown are not held open by the timer.
+      const every = sweepIntervalMinutes * 60_000;
+      const timer = setInterval(() => {
+        sweepOnce().catch((error: Error) => app.log.error({ err: error.message }, 'sweep failed'));
+      }, every + Math.floor(Math.random() * Math.min(60_000, every / 10)));
+      timer.unref();
+    }
   };
 }

@@ -144,6 +144,7 @@ export async function reconcile(configLoad: ConfigLoad, deps: ReconcileDeps): Pr
       labelStyle: (name) => labelStyle(name, config.labels),
       reactions: evaluation.reactions,
       replies: evaluation.replies,
+      notices: evaluation.notices,
     },
     { dryRun: deps.dryRun ?? false, log },
   );
@@ -210,7 +211,7 @@ async function writeConfigProblems(deps: ReconcileDeps, comments: CommentSnapsho
   return syncIssue(
     deps.issues,
     { comments, labels: [] },
-    { commentBody: body, labels: [], managedLabels: [], labelStyle: () => ({ color: 'ededed', description: '' }), reactions: [], replies: [] },
+    { commentBody: body, labels: [], managedLabels: [], labelStyle: () => ({ color: 'ededed', description: '' }), reactions: [], replies: [], notices: [] },
     { dryRun: deps.dryRun ?? false, log: deps.log },
   );
 }

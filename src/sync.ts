@@ -1,6 +1,7 @@
 import type { CommentSnapshot, IssuePort, Logger, Reaction } from './ports.js';
 import { repliedTo } from './render/status-comment.js';
 import { hasMarker } from './workshop/marker.js';
+import { noticeKey } from './workshop/notices.js';
 
 /**
  * Sync by difference: compare the desired comment, labels, reactions and replies with what the issue
@@ -15,6 +16,8 @@ export interface Desired {
   labelStyle: (name: string) => { color: string; description: string };
   reactions: Array<{ commentId: number; reaction: Reaction }>;
   replies: Array<{ commentId: number; body: string }>;
+  /** One-time comments, each posted once (found again by its hidden key). */
+  notices: Array<{ key: string; body: string }>;
 }
 
 export interface Actual {
@@ -30,6 +33,7 @@ export type Write =
   | { kind: 'remove-label'; label: string }
   | { kind: 'reaction'; commentId: number; reaction: Reaction }
   | { kind: 'reply'; commentId: number }
+  | { kind: 'notice'; key: string }
   | { kind: 'infra'; what: string };
 
 /** The app's status comments, oldest first: the first is kept, any others are duplicates from a race. */
@@ -76,6 +80,11 @@ export async function syncIssue(port: IssuePort, actual: Actual, desired: Desire
   for (const reply of desired.replies) {
     if (answered.has(reply.commentId)) continue;
     await perform({ kind: 'reply', commentId: reply.commentId }, () => port.createComment(reply.body));
+  }
+  const posted = new Set(actual.comments.filter((c) => c.byThisApp).map((c) => noticeKey(c.body)));
+  for (const notice of desired.notices) {
+    if (posted.has(notice.key)) continue;
+    await perform({ kind: 'notice', key: notice.key }, () => port.createComment(notice.body));
   }
   for (const r of done) await perform({ kind: 'reaction', ...r }, () => port.addReaction(r.commentId, r.reaction));
   return writes;

@@ -1,6 +1,6 @@
 import nock from 'nock';
 import type { Probot } from 'probot';
-import { API, REPO, exampleConfigYaml, fixedClock, nockConfig, nockToken, payload, recordRequests, restComment, restIssue, restLabel, testProbot } from './support/probot.js';
+import { API, REPO, exampleConfigYaml, fixedClock, nockConfig, nockDashboard, nockToken, payload, recordRequests, restComment, restIssue, restLabel, testProbot } from './support/probot.js';
 
 const NOW = '2027-02-01T15:00:00Z';
 type Payload = { issue: Record<string, unknown> & { number: number }; comment?: Record<string, unknown> };
@@ -26,6 +26,7 @@ describe('webhooks (Probot + nock, real payload and REST shapes)', () => {
     nockConfig(scope, exampleConfigYaml());
     scope.get(`${REPO}/issues/17`).reply(200, restIssue(opened.issue, ['workshop-request']));
     scope.get(`${REPO}/issues/17/comments`).query({ per_page: 100 }).reply(200, []);
+    nockDashboard(scope);
     scope.post(`${REPO}/issues/17/comments`, (body: { body: string }) => ((commentBody = body.body), true)).reply(201, restComment(501, 'x', { app: true }));
     scope.post(`${REPO}/issues/17/labels`, (body: { labels: string[] }) => ((labelsSent = body.labels), true)).reply(200, [restLabel('workshop-request', '0052cc', 'x'), restLabel('readiness: modeled')]);
     scope.patch(`${REPO}/labels/readiness%3A%20modeled`, { color: '1d76db', description: 'Workshop request: capacity plan fits with no blocking risk' }).reply(200, restLabel('readiness: modeled', '1d76db', 'x'));
@@ -48,6 +49,7 @@ describe('webhooks (Probot + nock, real payload and REST shapes)', () => {
     nockConfig(first, exampleConfigYaml());
     first.get(`${REPO}/issues/17`).reply(200, restIssue(opened.issue, ['workshop-request']));
     first.get(`${REPO}/issues/17/comments`).query({ per_page: 100 }).reply(200, []);
+    nockDashboard(first);
     first.post(`${REPO}/issues/17/comments`, (b: { body: string }) => ((commentBody = b.body), true)).reply(201, restComment(501, 'x', { app: true }));
     first.post(`${REPO}/issues/17/labels`).reply(200, [restLabel('readiness: modeled', '1d76db', 'x')]);
     await probot.receive({ id: 'delivery-2', name: 'issues', payload: opened as never });
@@ -59,6 +61,7 @@ describe('webhooks (Probot + nock, real payload and REST shapes)', () => {
     nockConfig(again, exampleConfigYaml());
     again.get(`${REPO}/issues/17`).reply(200, restIssue(opened.issue, ['workshop-request', 'readiness: modeled']));
     again.get(`${REPO}/issues/17/comments`).query({ per_page: 100 }).reply(200, [restComment(501, commentBody, { app: true })]);
+    nockDashboard(again);
     await probot.receive({ id: 'delivery-2', name: 'issues', payload: opened as never });
     recorder.stop();
     expect(again.isDone()).toBe(true);
@@ -72,6 +75,7 @@ describe('webhooks (Probot + nock, real payload and REST shapes)', () => {
     nockConfig(edit, exampleConfigYaml());
     edit.get(`${REPO}/issues/17`).reply(200, restIssue({ ...opened.issue, body: newBody }, ['workshop-request', 'readiness: modeled']));
     edit.get(`${REPO}/issues/17/comments`).query({ per_page: 100 }).reply(200, [restComment(501, commentBody, { app: true })]);
+    nockDashboard(edit);
     edit.patch(`${REPO}/issues/comments/501`, (b: { body: string }) => ((patched = b.body), true)).reply(200, restComment(501, 'x', { app: true }));
     await probot.receive({ id: 'delivery-3', name: 'issues', payload: { ...edited, issue: { ...opened.issue, body: newBody } } as never });
     expect(edit.isDone()).toBe(true);

@@ -40,7 +40,7 @@ interface Candidate {
   namePrefix: string | null;
 }
 
-function locate(text: string, tokens: Token[], pool: PoolLocator): Located {
+function locate(tokens: Token[], pool: PoolLocator): Located {
   const fail = (why: string): Located => ({ ok: false, error: `In the ${LABEL}, ${why}` });
   const starts = tokens
     .map((_, i) => i)

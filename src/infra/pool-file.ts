@@ -23,7 +23,7 @@ export interface PoolFileSpec {
   /** How errors name the pool, e.g. `pool "gpu-t4"`. */
   describe(pool: PoolLocator): string;
   /** Finds the pool's entry in already tokenized text. */
-  locate(text: string, tokens: Token[], pool: PoolLocator): Located;
+  locate(tokens: Token[], pool: PoolLocator): Located;
   style: { min: InsertStyle; max: InsertStyle };
 }
 
@@ -42,7 +42,7 @@ export function locateEntry(spec: PoolFileSpec, text: string, pool: PoolLocator)
       error: `The ${spec.label} does not parse (${lexed.error}), so ${spec.describe(pool)} cannot be changed safely. Fix the file's syntax first.`,
     };
   }
-  return spec.locate(text, lexed.tokens, pool);
+  return spec.locate(lexed.tokens, pool);
 }
 
 /** Reads the pool's min/max; null for a key that is absent (the file's default applies). */

@@ -23,7 +23,7 @@ const spec: PoolFileSpec = {
   },
 };
 
-function locate(text: string, tokens: Token[], pool: PoolLocator): Located {
+function locate(tokens: Token[], pool: PoolLocator): Located {
   const fail = (why: string): Located => ({ ok: false, error: `In the ${LABEL}, ${why}` });
   const starts = tokens
     .map((token, i) => ({ token, i }))

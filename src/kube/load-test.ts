@@ -26,13 +26,15 @@ function serverRunningAt(pod: V1Pod): number | null {
 }
 
 interface Tally {
+  pods: number;
   running: number;
-  pending: number;
   failed: number;
   /** Seconds to Running per running pod. */
   seconds: number[];
-  /** A scheduler or kubelet message worth quoting in the reason. */
-  hint: string | null;
+  /** The scheduler's message on a Pending pod ("0/3 nodes are available: …"), worth quoting. */
+  pendingHint: string | null;
+  /** Why a pod failed (kubelet message or reason). */
+  failedHint: string | null;
 }
 
 /**
@@ -43,7 +45,7 @@ interface Tally {
 function tally(pods: V1Pod[], seenRunning: Map<string, number>, startedAtMs: number, nowMs: number): Tally {
   const created = pods.map((p) => p.metadata?.creationTimestamp).filter((d): d is Date => d !== undefined).map((d) => new Date(d).getTime());
   const origin = created.length > 0 ? Math.min(...created) : null;
-  const result: Tally = { running: 0, pending: 0, failed: 0, seconds: [], hint: null };
+  const result: Tally = { pods: pods.length, running: 0, failed: 0, seconds: [], pendingHint: null, failedHint: null };
   for (const pod of pods) {
     const phase = pod.status?.phase;
     if (phase === 'Running') {
@@ -55,11 +57,10 @@ function tally(pods: V1Pod[], seenRunning: Map<string, number>, startedAtMs: num
       result.seconds.push(Math.max(0, Math.round(seconds)));
     } else if (phase === 'Failed') {
       result.failed += 1;
-      result.hint ??= pod.status?.message ?? pod.status?.reason ?? null;
+      result.failedHint ??= pod.status?.message ?? pod.status?.reason ?? null;
     } else {
-      result.pending += 1;
       const unscheduled = pod.status?.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False');
-      if (unscheduled?.message) result.hint = unscheduled.message;
+      if (unscheduled?.message) result.pendingHint = unscheduled.message;
     }
   }
   return result;
@@ -122,6 +123,11 @@ async function waitForPods(
         result.secondsToLastRunning = Math.max(...last.seconds);
         return;
       }
+      if (last.failed > 0) {
+        // restartPolicy Never: a failed placeholder never runs again, so the test cannot pass.
+        result.reason = oneLine(`${last.failed} of ${spec.replicas} placeholder pods failed${last.failedHint ? `: ${last.failedHint}` : ''}`);
+        return;
+      }
       if (onProgress && deps.now() - lastProgressAt >= deps.progressIntervalMs) {
         lastProgressAt = deps.now();
         const running = last.running;
@@ -135,9 +141,10 @@ async function waitForPods(
       }
     }
     if (elapsedMs >= budgetMs) {
-      const failed = last && last.failed > 0 ? `, ${last.failed} failed` : '';
-      const hint = last?.hint ? `; last message: ${last.hint}` : '';
-      result.reason = oneLine(`${spec.replicas - result.running} of ${spec.replicas} placeholder pods were not Running after the ${duration(spec.budgetSeconds)} budget${failed}${hint}`);
+      // Fewer pods than created: something deleted them (preemption by real users, a person).
+      const missing = last && last.pods < spec.replicas ? `, ${spec.replicas - last.pods} disappeared (preempted or deleted)` : '';
+      const hint = last?.pendingHint ? `; last message: ${last.pendingHint}` : '';
+      result.reason = oneLine(`${spec.replicas - result.running} of ${spec.replicas} placeholder pods were not Running after the ${duration(spec.budgetSeconds)} budget${missing}${hint}`);
       return;
     }
     await deps.sleep(Math.min(deps.pollIntervalMs, budgetMs - elapsedMs));

@@ -42,6 +42,9 @@ export function placeholderPod(spec: LoadTestSpec, index: number, startedAtMs: n
         [ANNOTATION_DEADLINE]: new Date(startedAtMs + lifetimeSeconds * 1000).toISOString(),
         [ANNOTATION_FRACTION]: String(spec.fraction),
         [ANNOTATION_REPLICAS]: String(spec.replicas),
+        // A bare pod (no controller) otherwise blocks the autoscaler from removing its node; if a
+        // leftover outlives the clean-up, it must not keep a node up.
+        'cluster-autoscaler.kubernetes.io/safe-to-evict': 'true',
       },
     },
     spec: {

@@ -11,6 +11,8 @@ import { planInputFor } from './plan-input.js';
 import { deriveReadiness, desiredLabels, type Readiness } from './readiness.js';
 import { replayCommands, type Outcome, type Replay } from './replay.js';
 import { buildRequest } from './request.js';
+import { dueNotices, type Notice } from './notices.js';
+import { parseDateTime } from './values.js';
 import type { Problem, WorkshopRequest } from './types.js';
 
 /** Everything the pure pipeline reads: the issue, its comments, the config and what adapters observed. */
@@ -43,6 +45,8 @@ export interface Evaluation {
   commentBody: string;
   reactions: Array<{ commentId: number; reaction: Reaction }>;
   replies: Array<{ commentId: number; body: string }>;
+  /** Clock-driven one-time comments due now (reminders, merge reminder, closing summary). */
+  notices: Notice[];
 }
 
 /** The pipeline from DESIGN.md: parse → validate → replay → plan → stage → render. Never throws on bad input. */
@@ -104,8 +108,22 @@ export function evaluate(input: EvaluateInput): Evaluation {
     sections: input.sections ?? {},
   });
 
+  const startText = fields.start_date ?? null;
+  const startHint = startText ? parseDateTime(startText, { now: input.now, defaultZone: 'UTC' }) : null;
+  const notices = dueNotices({
+    now: input.now,
+    requester: issue.author,
+    request,
+    startHint: startHint?.ok ? startHint.value.iso : null,
+    plan,
+    readiness,
+    state,
+    problems: built.problems.length,
+  });
+
   return {
     request,
+    notices,
     problems: built.problems,
     plan,
     planHash: currentPlanHash,

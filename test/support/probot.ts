@@ -25,7 +25,7 @@ export async function testProbot(clock: Clock, options: { dryRun?: boolean } = {
     Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
     logLevel: 'fatal',
   });
-  await probot.load(createApp({ appId: APP_ID, clock, dryRun: options.dryRun ?? false }));
+  await probot.load(createApp({ appId: APP_ID, clock, dryRun: options.dryRun ?? false, sweepIntervalMinutes: 0, sweepToken: null }));
   return probot;
 }
 
@@ -59,6 +59,14 @@ export function nockConfig(scope: nock.Scope, yaml: string | null): nock.Scope {
       .reply(404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/repos/contents#get-repository-content', status: '404' });
   }
   return scope.get(path).reply(200, yaml, { 'content-type': 'application/vnd.github.raw; charset=utf-8' });
+}
+
+/** `GET /issues?labels=workshop-readiness: dashboard` (the registry other workshops are read from). */
+export function nockDashboard(scope: nock.Scope, issues: unknown[] = []): nock.Scope {
+  return scope
+    .get(`${REPO}/issues`)
+    .query({ labels: 'workshop-readiness: dashboard', state: 'open', per_page: 10, sort: 'created', direction: 'asc' })
+    .reply(200, issues);
 }
 
 /** REST shape of an issue comment (GET/POST /issues/{n}/comments). */

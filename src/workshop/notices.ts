@@ -1,0 +1,91 @@
+import { DateTime } from 'luxon';
+import type { Plan } from '../capacity/types.js';
+import { safeLogin } from '../render/escape.js';
+import type { MarkerState } from './marker.js';
+import type { Readiness } from './readiness.js';
+import type { WorkshopRequest } from './types.js';
+
+/**
+ * One-time comments driven by the clock (the sweep is what makes them happen without a webhook). Each
+ * has a stable key; the sync posts it once, found again by its hidden marker, so replicas and restarts
+ * never post it twice.
+ */
+export interface Notice {
+  key: string;
+  body: string;
+}
+
+/** Days before the start at which a request still missing information gets a reminder. */
+export const REMINDER_LEAD_DAYS = [21, 14, 7] as const;
+
+export interface NoticeInput {
+  now: string;
+  requester: string;
+  request: WorkshopRequest | null;
+  /** The start as far as it could be read, even when other fields are missing. */
+  startHint: string | null;
+  plan: Plan | null;
+  readiness: Readiness;
+  state: MarkerState;
+  problems: number;
+}
+
+export function noticeMarker(key: string): string {
+  return `<!-- workshop-readiness:notice ${key} -->`;
+}
+
+export function noticeKey(body: string): string | null {
+  return /<!-- workshop-readiness:notice ([\w:.-]+) -->/.exec(body)?.[1] ?? null;
+}
+
+/** The notices due at `now`; the newest reminder only, so a late sweep does not post three at once. */
+export function dueNotices(input: NoticeInput): Notice[] {
+  const now = DateTime.fromISO(input.now);
+  const notices: Notice[] = [];
+  const start = input.request?.start ?? input.startHint;
+
+  if (input.readiness.stage === 'needs-info' && start) {
+    const daysLeft = DateTime.fromISO(start).diff(now, 'days').days;
+    const due = REMINDER_LEAD_DAYS.filter((lead) => daysLeft <= lead && daysLeft > 0).at(-1);
+    if (due !== undefined) {
+      notices.push({
+        key: `reminder:${due}d`,
+        body: `@${safeLogin(input.requester)} the workshop starts in ${Math.ceil(daysLeft)} day${Math.ceil(daysLeft) === 1 ? '' : 's'} and ${input.problems} item${input.problems === 1 ? ' is' : 's are'} still missing (see the status comment above). Without ${input.problems === 1 ? 'it' : 'them'} we cannot prepare the cluster.\n\n${noticeMarker(`reminder:${due}d`)}`,
+      });
+    }
+  }
+
+  const plan = input.plan;
+  const ready = input.state.pullRequests.find((r) => r.phase === 'ready');
+  const firstWindow = plan?.readyMode.windows[0];
+  if (plan && firstWindow && ready?.state === 'open') {
+    const mergeBy = DateTime.fromISO(firstWindow.start);
+    // Nodes and images need the lead; warn a day ahead so someone is around to merge.
+    if (now >= mergeBy.minus({ days: 1 }) && now < DateTime.fromISO(plan.readyMode.scaleDownAt)) {
+      notices.push({
+        key: `merge-ready-pr:${ready.number}`,
+        body: `⏰ Hub team: the ready-mode PR ${ready.url} is not merged yet and must be by **${mergeBy.toFormat('ccc d LLL HH:mm ZZZZ')}** (the pre-warm lead before the first day). Until it is, the first attendees will wait for nodes.\n\n${noticeMarker(`merge-ready-pr:${ready.number}`)}`,
+      });
+    }
+  }
+
+  if (plan && now >= DateTime.fromISO(plan.readyMode.scaleDownAt) && input.readiness.stage === 'go') {
+    const down = input.state.pullRequests.find((r) => r.phase === 'scale-down');
+    notices.push({
+      key: 'closing-summary',
+      body: [
+        '### Workshop finished',
+        '',
+        `The workshop ended on ${DateTime.fromISO(plan.readyMode.scaleDownAt, { setZone: true }).toFormat('ccc d LLL yyyy HH:mm ZZZZ')}.`,
+        `- Planned: ${plan.nodes} × ${plan.instanceType} at peak, ${plan.readyMode.minNodes} warm${plan.cost.workshopUSD !== null ? `, about $${plan.cost.workshopUSD.toFixed(2)} of nodes` : ''}.`,
+        `- Ready-mode PR: ${ready ? `${ready.url} (${ready.state})` : 'none'}.`,
+        `- Scale-down PR: ${down ? `${down.url} (${down.state})` : ready?.state === 'merged' ? 'being opened' : 'not needed'}.`,
+        '',
+        'The `readiness: go` label stays for the record. Close this issue once the scale-down is merged.',
+        '',
+        noticeMarker('closing-summary'),
+      ].join('\n'),
+    });
+  }
+  return notices;
+}
