@@ -7,6 +7,10 @@ import { othersOnCluster, readRegistry } from './dashboard/render.js';
 import { httpHandler } from './http.js';
 import { Metrics } from './metrics.js';
 import { openIssuesLister, sweepAll, sweepRepository } from './sweep.js';
+import type { Config } from './config/schema.js';
+import { createClusterPort, kubeConfigFor } from './kube/cluster.js';
+import type { ClusterPort } from './kube/types.js';
+import { progressLine, resultSummary, type LoadTestUpdate } from './loadtest.js';
 import { issueSnapshot, octokitIssuePort, type RestComment, type RestIssue } from './github/issue-port.js';
 import type { Clock, IssueSnapshot } from './ports.js';
 import { mightBeWorkshopRequest, reconcile } from './reconcile.js';
@@ -68,10 +72,33 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
       return octokit;
     };
 
+    /**
+     * A cluster's port, when its `kubernetes` block resolves to credentials. Kubeconfig files must sit
+     * under KUBECONFIG_DIR: repository config must not be able to point the app at any file it can read.
+     */
+    const clusterPort = (config: Config, clusterName: string): ClusterPort | null => {
+      const kube = config.clusters[clusterName]?.kubernetes;
+      if (!kube) return null;
+      try {
+        const kubeConfig = kubeConfigFor(kube, { kubeconfigDir: process.env.KUBECONFIG_DIR ?? '/etc/workshop-readiness/kubeconfigs' });
+        return kubeConfig ? createClusterPort({ kubeConfig, namespace: kube.namespace, logger: app.log }) : null;
+      } catch (error) {
+        app.log.warn({ cluster: clusterName, err: (error as Error).message }, 'no access to the cluster');
+        return null;
+      }
+    };
+
     /** One reconcile of one issue, for any event. */
-    const reconcileIssue = async (octokit: Octokit, ref: { owner: string; repo: string; issue_number: number }, log: Context['log'], refreshInfra?: boolean) => {
+    const reconcileIssue = async (
+      octokit: Octokit,
+      ref: { owner: string; repo: string; issue_number: number },
+      log: Context['log'],
+      refreshInfra?: boolean,
+      loadTestUpdate?: LoadTestUpdate,
+    ): Promise<unknown> => {
       const started = performance.now();
       const configLoad = await loadConfig(configReader(octokit, ref.owner, ref.repo));
+      const config = configLoad.kind === 'ok' ? configLoad.config : null;
       const port = octokitIssuePort(octokit, ref, appId);
       const dashboard = octokitDashboard(octokit, ref.owner, ref.repo, appId);
       try {
@@ -83,8 +110,25 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
           repo: `${ref.owner}/${ref.repo}`,
           infraRepo: infraRepoFor(octokit, ref.owner),
           others: async (cluster, number) => othersOnCluster(readRegistry((await dashboard.find())?.body ?? ''), cluster, number),
+          hasCluster: (name) => config !== null && clusterPort(config, name) !== null,
+          observe: async (clusterName, poolName) => {
+            const pool = config?.clusters[clusterName]?.pools[poolName];
+            const port = config && pool ? clusterPort(config, clusterName) : null;
+            return port && pool ? port.observePool(pool) : null;
+          },
           ...(refreshInfra !== undefined ? { refreshInfra } : {}),
+          ...(loadTestUpdate ? { loadTestUpdate } : {}),
         });
+        const run = result.loadTestToStart;
+        const cluster = run && config ? clusterPort(config, run.clusterName) : null;
+        if (run && cluster) {
+          // Minutes long: run after the webhook is answered; progress and the result come back as reconciles.
+          const update = (u: LoadTestUpdate) => reconcileIssue(octokit, ref, log, undefined, u);
+          void cluster
+            .runLoadTest(run.spec, (progress) => update({ runId: run.spec.runId, status: 'running', summary: progressLine(progress) }).then(() => undefined))
+            .then((outcome) => update({ runId: run.spec.runId, status: outcome.passed ? 'passed' : 'failed', summary: resultSummary(outcome), finishedAt: clock.now().toISOString() }))
+            .catch((error: Error) => log.error({ err: error.message, run: run.spec.runId }, 'load test failed to report'));
+        }
         if (result.skipped) log.debug({ reason: result.skipped }, 'ignored');
         for (const write of result.writes) metrics.inc('workshop_readiness_writes_total', { kind: write.kind });
         metrics.recordStage(`${ref.owner}/${ref.repo}#${ref.issue_number}`, result.stage);

@@ -4,6 +4,8 @@ import type { Clock, CommentSnapshot, IssuePort, IssueSnapshot, Logger } from '.
 import { escapeMarkdown } from './render/escape.js';
 import { statusComments, syncIssue, type Write } from './sync.js';
 import type { InfraRepoPort } from './github/infra-repo.js';
+import type { LoadTestSpec } from './kube/types.js';
+import { applyLoadTestUpdate, expireLostLoadTest, loadTestSpec, type LoadTestUpdate } from './loadtest.js';
 import { infraRepo, syncInfraPullRequest } from './infra-pr.js';
 import { parseCommands } from './workshop/commands.js';
 import { evaluate, type Evaluation } from './workshop/evaluate.js';
@@ -33,6 +35,12 @@ export interface ReconcileDeps {
   infraRepo?: (fullName: string) => Promise<InfraRepoPort | null>;
   /** Look at the infra PRs on GitHub even when the marker says nothing changed. */
   refreshInfra?: boolean;
+  /** Whether the app can reach a cluster (for `/loadtest`); absent = no cluster access anywhere. */
+  hasCluster?: (clusterName: string) => boolean;
+  /** Progress or result of a running load test, to record in the marker. */
+  loadTestUpdate?: LoadTestUpdate;
+  /** Run ids are unique per start; injected so tests are deterministic. */
+  newRunId?: () => string;
 }
 
 export interface ReconcileResult {
@@ -41,9 +49,11 @@ export interface ReconcileResult {
   stage: Stage | null;
   writes: Write[];
   evaluation: Evaluation | null;
+  /** A `/loadtest` accepted in this round, for the caller to run against the cluster. */
+  loadTestToStart: { clusterName: string; spec: LoadTestSpec } | null;
 }
 
-const skip = (reason: string): ReconcileResult => ({ skipped: reason, stage: null, writes: [], evaluation: null });
+const skip = (reason: string): ReconcileResult => ({ skipped: reason, stage: null, writes: [], evaluation: null, loadTestToStart: null });
 
 /**
  * Cheap test on the webhook payload alone, before any API call: an issue without labels and without
@@ -76,7 +86,7 @@ export async function reconcile(configLoad: ConfigLoad, deps: ReconcileDeps): Pr
     if (!mightBeWorkshopRequest(issue)) return skip('not a workshop request (config invalid)');
     const comments = await deps.issues.listComments();
     const writes = await writeConfigProblems(deps, comments, configLoad.problems);
-    return { skipped: 'invalid config', stage: null, writes, evaluation: null };
+    return { skipped: 'invalid config', stage: null, writes, evaluation: null, loadTestToStart: null };
   }
 
   const { config } = configLoad;
@@ -84,13 +94,19 @@ export async function reconcile(configLoad: ConfigLoad, deps: ReconcileDeps): Pr
   if (!isWorkshopRequest(issue, config, form)) return skip('not a workshop request');
 
   const comments = await deps.issues.listComments();
-  const previous = trustedState(comments);
-  const authorized = await authorizedUsers(comments, previous, config, deps.issues, log);
   const now = deps.clock.now().toISOString();
+  let previous = expireLostLoadTest(applyLoadTestUpdate(trustedState(comments), deps.loadTestUpdate), now, config.policy.loadTestBudgetMinutes);
+  const authorized = await authorizedUsers(comments, previous, config, deps.issues, log);
 
   // A first pass finds the cluster and pool the request lands on, for the adapters' look-ups.
-  const base = { issue, comments, config, form, now, authorized, previous };
-  const draft = evaluate({ ...base, others: [], observed: null });
+  let base = { issue, comments, config, form, now, authorized, previous };
+  let draft = evaluate({ ...base, others: [], observed: null });
+  const started = startLoadTest(draft, previous, issue.number, config, now, deps);
+  if (started.state) {
+    previous = started.state;
+    base = { ...base, previous };
+    draft = evaluate({ ...base, others: [], observed: null });
+  }
   let others: OtherWorkshop[] = [];
   let observed: ObservedNode | null = null;
   if (draft.plan && (deps.others || deps.observe)) {
@@ -105,7 +121,8 @@ export async function reconcile(configLoad: ConfigLoad, deps: ReconcileDeps): Pr
         : Promise.resolve(null),
     ]);
   }
-  let evaluation = others.length || observed ? evaluate({ ...base, others, observed }) : draft;
+  const loadTestSection = started.section ? { loadTest: started.section } : {};
+  let evaluation = others.length || observed || started.section ? evaluate({ ...base, others, observed, sections: loadTestSection }) : draft;
 
   const infraWrites: string[] = [];
   if (deps.infraRepo && evaluation.plan && evaluation.planHash && evaluation.request) {
@@ -130,7 +147,7 @@ export async function reconcile(configLoad: ConfigLoad, deps: ReconcileDeps): Pr
     );
     infraWrites.push(...step.writes);
     if (step.section || step.pullRequests !== evaluation.state.pullRequests) {
-      evaluation = evaluate({ ...base, others, observed, previous: { ...previous, pullRequests: step.pullRequests }, sections: { infra: step.section } });
+      evaluation = evaluate({ ...base, others, observed, previous: { ...previous, pullRequests: step.pullRequests }, sections: { ...loadTestSection, infra: step.section } });
     }
   }
 
@@ -150,7 +167,29 @@ export async function reconcile(configLoad: ConfigLoad, deps: ReconcileDeps): Pr
   );
   const allWrites: Write[] = [...infraWrites.map((kind) => ({ kind: 'infra', what: kind }) satisfies Write), ...writes];
   log.info({ issue: issue.number, stage: evaluation.readiness.stage, writes: allWrites.length }, 'reconciled');
-  return { skipped: null, stage: evaluation.readiness.stage, writes: allWrites, evaluation };
+  return { skipped: null, stage: evaluation.readiness.stage, writes: allWrites, evaluation, loadTestToStart: started.run };
+}
+
+/** A new `/loadtest`: record the run as running in the marker, or say why it cannot run. */
+function startLoadTest(draft: Evaluation, previous: MarkerState, issueNumber: number, config: Config, now: string, deps: ReconcileDeps) {
+  const requested = draft.replay.loadTestRequested;
+  const none = { state: null, section: null, run: null };
+  if (!requested || !draft.plan || !draft.request || !draft.planHash) return none;
+  const clusterName = draft.plan.cluster;
+  if (!deps.hasCluster?.(clusterName)) {
+    return { ...none, section: `⚠️ \`/loadtest\` by ${requested.by}: the app has no Kubernetes access to cluster **${clusterName}** (see \`clusters.${clusterName}.kubernetes\`). Run the test by hand and record it with \`/loadtest pass <evidence>\` or \`/loadtest fail <reason>\`.` };
+  }
+  if (draft.state.loadTest?.status === 'running') {
+    return { ...none, section: `🧪 A load test (${draft.state.loadTest.runId}) is already running; \`/loadtest\` by ${requested.by} was not started twice.` };
+  }
+  const runId = deps.newRunId?.() ?? `${issueNumber}-${Date.now().toString(36)}`;
+  const spec = loadTestSpec({ plan: draft.plan, request: draft.request, config, issueNumber, runId, fraction: requested.fraction });
+  // Only the load-test record changes: the command itself stays new for this round's reactions.
+  const state: MarkerState = {
+    ...previous,
+    loadTest: { runId, planHash: draft.planHash, status: 'running', startedAt: now, finishedAt: null, summary: `started by ${requested.by}: ${spec.replicas} placeholder pods`, fraction: spec.fraction },
+  };
+  return { state, section: null, run: { clusterName, spec } };
 }
 
 /** State from the app's own oldest status comment; markers anywhere else are ignored. */

@@ -48,7 +48,7 @@ export function renderStatusComment(view: StatusView): string {
     understood: request ? understood(request, view.config) : [],
     assumptions: view.assumptions.map((a) => escapeMarkdown(a, 300)),
     planMarkdown: plan && request ? renderPlanMarkdown(plan, { timeZone: request.timeZone }) : '',
-    loadTest: view.sections.loadTest ?? loadTestLine(readiness),
+    loadTest: view.sections.loadTest ?? runningLine(view.state) ?? loadTestLine(readiness),
     infra: view.sections.infra ?? null,
     next: nextStep(view),
     assumptionKeys: ASSUMPTION_KEYS.join(', '),
@@ -88,6 +88,12 @@ function understood(request: WorkshopRequest, config: Config): Array<{ name: str
     ['Dask', request.dask ? 'yes' : 'no'],
   ];
   return rows.filter((row): row is [string, string] => row[1] !== null).map(([name, value]) => ({ name, value: escapeMarkdown(value, 200) }));
+}
+
+function runningLine(state: MarkerState): string | null {
+  const test = state.loadTest;
+  if (!test || test.status !== 'running') return null;
+  return `🧪 Running (run \`${test.runId.replace(/[^\w-]/g, '')}\`, started ${test.startedAt}): ${escapeMarkdown(test.summary, 200)}`;
 }
 
 function loadTestLine(readiness: Readiness): string | null {
