@@ -106,21 +106,29 @@ export async function syncInfraPullRequest(input: InfraStepInput, port: InfraRep
     options.log.info({ branch, files: change.files.map((f) => f.path) }, 'DRY_RUN: infra PR not written');
     return keep(`DRY_RUN: the ${phase} PR would change ${change.files.map((f) => f.path).join(', ')}.`);
   }
-  const sameContent = existing?.state === 'open' && (await sameFiles(port, branch, change.files));
-  if (existing?.state === 'open') {
-    if (!sameContent) {
+  try {
+    const sameContent = existing?.state === 'open' && (await sameFiles(port, branch, change.files));
+    if (existing?.state === 'open') {
+      if (!sameContent) {
+        await port.commitFiles(branch, base, change.files.map((f) => ({ path: f.path, content: f.after })), message);
+        writes.push('commit');
+      }
+      if (existing.body !== body) {
+        await port.updatePullRequest(existing.number, { title, body });
+        writes.push('update-pr');
+      }
+      info = existing;
+    } else {
       await port.commitFiles(branch, base, change.files.map((f) => ({ path: f.path, content: f.after })), message);
-      writes.push('commit');
+      info = await port.openPullRequest({ branch, base, title, body });
+      writes.push('commit', 'open-pr');
     }
-    if (existing.body !== body) {
-      await port.updatePullRequest(existing.number, { title, body });
-      writes.push('update-pr');
-    }
-    info = existing;
-  } else {
-    await port.commitFiles(branch, base, change.files.map((f) => ({ path: f.path, content: f.after })), message);
-    info = await port.openPullRequest({ branch, base, title, body });
-    writes.push('commit', 'open-pr');
+  } catch (error) {
+    const status = (error as { status?: number }).status;
+    // Permission problems are the operator's to fix and are said in the comment; anything else fails the event.
+    if (status !== 403 && status !== 404) throw error;
+    options.log.warn({ repo: port.fullName, status }, 'infra PR not written: no permission');
+    return keep(`⛔ No ${phase} PR: the app may not write to ${port.fullName} (HTTP ${status}). Give the app's installation contents and pull-requests write access there, then comment \`/recompute\`.`);
   }
   const before = phase === 'ready' ? (change.before as unknown as Record<string, unknown>) : (ready?.before ?? {});
   return withRecord(state, record(phase, info, 'open', input.planHash, before), writes, null);

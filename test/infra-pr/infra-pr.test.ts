@@ -1,0 +1,160 @@
+import { readFileSync } from 'node:fs';
+import nock from 'nock';
+import { ProbotOctokit } from 'probot';
+import { octokitInfraRepo } from '../../src/github/infra-repo.js';
+import { syncInfraPullRequest, prMarker, type InfraStepInput } from '../../src/infra-pr.js';
+import { EMPTY_STATE, type MarkerState } from '../../src/workshop/marker.js';
+import { silentLogger } from '../../src/ports.js';
+import { exampleConfig } from '../support/config.js';
+import { samplePlan } from '../support/plan.js';
+
+const API = 'https://api.github.com';
+const INFRA = '/repos/example-org/infrastructure';
+const TFVARS = 'terraform/gcp/projects/demo-cluster.tfvars';
+const VALUES = 'config/clusters/demo-cluster/workshop.values.yaml';
+const example = (file: string) => readFileSync(new URL(`../../examples/infra-repo/${file}`, import.meta.url), 'utf8');
+const contents = (path: string, text: string) => ({
+  type: 'file', encoding: 'base64', size: text.length, name: path.split('/').pop(), path, content: Buffer.from(text).toString('base64'),
+  sha: 'f'.repeat(40), url: `${API}${INFRA}/contents/${path}`, git_url: '', html_url: '', download_url: '', _links: {},
+});
+const pull = (number: number, state: 'open' | 'closed', merged: boolean, body = '') => ({
+  url: `${API}${INFRA}/pulls/${number}`, id: 900 + number, number, state, title: 't', body, html_url: `https://github.com/example-org/infrastructure/pull/${number}`,
+  merged_at: merged ? '2027-03-09T12:00:00Z' : null, head: { ref: 'workshop-readiness/issue-17', sha: 'a'.repeat(40) }, base: { ref: 'main', sha: 'b'.repeat(40) }, user: { login: 'workshop-readiness[bot]', type: 'Bot' },
+});
+
+const octokit = () => new ProbotOctokit({ auth: { token: 'ghs_test' }, retry: { enabled: false }, throttle: { enabled: false } });
+const input = (state: MarkerState = EMPTY_STATE, overrides: Partial<InfraStepInput> = {}): InfraStepInput => ({
+  issue: { number: 17, repo: 'example-org/infrastructure' },
+  attendees: 80,
+  config: exampleConfig(),
+  plan: samplePlan(),
+  planHash: 'plan-abc',
+  stage: 'go',
+  onHold: false,
+  now: '2027-02-01T15:00:00Z',
+  state,
+  refresh: false,
+  ...overrides,
+});
+
+function nockBaseFiles(scope: nock.Scope) {
+  scope.get(`${INFRA}/contents/${encodeURIComponent(TFVARS).replace(/%2F/g, '%2F')}`).query({ ref: 'main' }).reply(200, contents(TFVARS, example(TFVARS)));
+  scope.get(`${INFRA}/contents/${encodeURIComponent(VALUES)}`).query({ ref: 'main' }).reply(200, contents(VALUES, example(VALUES)));
+}
+
+describe('ready-mode PR through the Git Data API (nock, REST shapes)', () => {
+  beforeEach(() => nock.disableNetConnect());
+  afterEach(() => {
+    nock.cleanAll();
+    nock.enableNetConnect();
+  });
+
+  test('no PR yet → one tree, one commit, a new branch ref and a PR whose body links the issue and says when to merge', async () => {
+    let tree: { base_tree: string; tree: Array<{ path: string; content: string }> } | undefined;
+    let prBody = '';
+    const scope = nock(API);
+    scope.get(`${INFRA}/pulls`).query({ head: 'example-org:workshop-readiness/issue-17', state: 'all', per_page: 10 }).reply(200, []);
+    nockBaseFiles(scope);
+    scope.get(`${INFRA}/git/ref/heads%2Fmain`).reply(200, { ref: 'refs/heads/main', object: { sha: 'b'.repeat(40), type: 'commit' } });
+    scope.get(`${INFRA}/git/commits/${'b'.repeat(40)}`).reply(200, { sha: 'b'.repeat(40), tree: { sha: 'c'.repeat(40) } });
+    scope.post(`${INFRA}/git/trees`, (body) => ((tree = body), true)).reply(201, { sha: 'd'.repeat(40), tree: [] });
+    scope.post(`${INFRA}/git/commits`, { message: /Ready mode for workshop #17/, tree: 'd'.repeat(40), parents: ['b'.repeat(40)] }).reply(201, { sha: 'e'.repeat(40) });
+    scope.patch(`${INFRA}/git/refs/heads%2Fworkshop-readiness%2Fissue-17`).reply(422, { message: 'Reference does not exist' });
+    scope.post(`${INFRA}/git/refs`, { ref: 'refs/heads/workshop-readiness/issue-17', sha: 'e'.repeat(40) }).reply(201, { ref: 'refs/heads/workshop-readiness/issue-17' });
+    scope.post(`${INFRA}/pulls`, (body) => ((prBody = body.body), body.head === 'workshop-readiness/issue-17' && body.base === 'main')).reply(201, pull(101, 'open', false));
+
+    const result = await syncInfraPullRequest(input(), octokitInfraRepo(octokit(), 'example-org', 'infrastructure'), { dryRun: false, log: silentLogger });
+
+    expect(scope.isDone()).toBe(true);
+    expect(tree?.base_tree).toBe('c'.repeat(40));
+    expect(tree?.tree.map((t) => t.path).sort()).toEqual([VALUES, TFVARS].sort());
+    const tfvars = tree?.tree.find((t) => t.path === TFVARS)?.content ?? '';
+    expect(tfvars).toMatch(/"n2-highmem-4"\s*:\s*\{[^}]*min\s*:\s*4/);
+    expect(prBody).toContain('example-org/infrastructure#17');
+    expect(prBody).toContain('Merge by Wed 10 Mar 2027 08:00');
+    expect(prMarker(prBody)).toMatchObject({ issue: 'example-org/infrastructure#17', phase: 'ready', planHash: 'plan-abc' });
+    expect(result.pullRequests).toEqual([expect.objectContaining({ phase: 'ready', number: 101, state: 'open', planHash: 'plan-abc' })]);
+    expect(result.writes).toEqual(['commit', 'open-pr']);
+  });
+
+  test('an open PR with the same content and body → no write (never a duplicate PR)', async () => {
+    // First compute what the branch would hold, then serve it back as the branch content.
+    const first = nock(API);
+    first.get(`${INFRA}/pulls`).query(true).reply(200, []);
+    nockBaseFiles(first);
+    let tree: Array<{ path: string; content: string }> = [];
+    let body = '';
+    first.get(`${INFRA}/git/ref/heads%2Fmain`).reply(200, { object: { sha: 'b'.repeat(40) } });
+    first.get(`${INFRA}/git/commits/${'b'.repeat(40)}`).reply(200, { tree: { sha: 'c'.repeat(40) } });
+    first.post(`${INFRA}/git/trees`, (b) => ((tree = b.tree), true)).reply(201, { sha: 'd'.repeat(40) });
+    first.post(`${INFRA}/git/commits`).reply(201, { sha: 'e'.repeat(40) });
+    first.patch(/git\/refs/).reply(200, {});
+    first.post(`${INFRA}/pulls`, (b) => ((body = b.body), true)).reply(201, pull(101, 'open', false));
+    const created = await syncInfraPullRequest(input(), octokitInfraRepo(octokit(), 'example-org', 'infrastructure'), { dryRun: false, log: silentLogger });
+
+    const again = nock(API);
+    again.get(`${INFRA}/pulls`).query(true).reply(200, [pull(101, 'open', false, body)]);
+    nockBaseFiles(again);
+    for (const file of tree) again.get(`${INFRA}/contents/${encodeURIComponent(file.path)}`).query({ ref: 'workshop-readiness/issue-17' }).reply(200, contents(file.path, file.content));
+    const state = { ...EMPTY_STATE, pullRequests: created.pullRequests };
+    const result = await syncInfraPullRequest(input(state, { refresh: true }), octokitInfraRepo(octokit(), 'example-org', 'infrastructure'), { dryRun: false, log: silentLogger });
+    expect(again.isDone()).toBe(true);
+    expect(result.writes).toEqual([]);
+    expect(result.section).toContain('open, waiting for review');
+  });
+
+  test('a merged PR for the current plan is recorded as merged, nothing written', async () => {
+    const scope = nock(API);
+    scope.get(`${INFRA}/pulls`).query(true).reply(200, [pull(101, 'closed', true, '<!-- workshop-readiness:pr {"issue":"example-org/infrastructure#17","phase":"ready","planHash":"plan-abc"} -->')]);
+    const result = await syncInfraPullRequest(input(), octokitInfraRepo(octokit(), 'example-org', 'infrastructure'), { dryRun: false, log: silentLogger });
+    expect(scope.isDone()).toBe(true);
+    expect(result.pullRequests[0]).toMatchObject({ number: 101, state: 'merged' });
+    expect(result.section).toContain('merged ✅');
+  });
+
+  test('a PR closed without merging is not reopened; the comment says so', async () => {
+    const scope = nock(API);
+    scope.get(`${INFRA}/pulls`).query(true).reply(200, [pull(101, 'closed', false)]);
+    const result = await syncInfraPullRequest(input(), octokitInfraRepo(octokit(), 'example-org', 'infrastructure'), { dryRun: false, log: silentLogger });
+    expect(scope.isDone()).toBe(true);
+    expect(result.writes).toEqual([]);
+    expect(result.section).toContain('closed without merging; the app does not reopen it');
+  });
+
+  test('permission denied on the commit → a clear sentence in the comment, no PR opened', async () => {
+    const scope = nock(API);
+    scope.get(`${INFRA}/pulls`).query(true).reply(200, []);
+    nockBaseFiles(scope);
+    scope.get(`${INFRA}/git/ref/heads%2Fmain`).reply(200, { object: { sha: 'b'.repeat(40) } });
+    scope.get(`${INFRA}/git/commits/${'b'.repeat(40)}`).reply(200, { tree: { sha: 'c'.repeat(40) } });
+    scope.post(`${INFRA}/git/trees`).reply(403, { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest/git/trees#create-a-tree', status: '403' });
+    const result = await syncInfraPullRequest(input(), octokitInfraRepo(octokit(), 'example-org', 'infrastructure'), { dryRun: false, log: silentLogger });
+    expect(nock.pendingMocks()).toEqual([]);
+    expect(result.writes).toEqual([]);
+    expect(result.pullRequests).toEqual([]);
+    expect(result.section).toBe('⛔ No ready PR: the app may not write to example-org/infrastructure (HTTP 403). Give the app\'s installation contents and pull-requests write access there, then comment `/recompute`.');
+  });
+
+  test('no access to the infra repository at all → a clear sentence and no call', async () => {
+    const result = await syncInfraPullRequest(input(), null, { dryRun: false, log: silentLogger });
+    expect(result.section).toContain('cannot reach the infrastructure repository (example-org/infrastructure)');
+  });
+
+  test('a pool missing from the file → no PR, the error in the comment', async () => {
+    const config = exampleConfig();
+    const pools = config.clusters['demo-cluster']?.pools;
+    if (pools?.['user-n2-highmem-4']) pools['user-n2-highmem-4'].infraKey = 'n2-highmem-99';
+    const scope = nock(API);
+    scope.get(`${INFRA}/pulls`).query(true).reply(200, []);
+    nockBaseFiles(scope);
+    const result = await syncInfraPullRequest(input(EMPTY_STATE, { config }), octokitInfraRepo(octokit(), 'example-org', 'infrastructure'), { dryRun: false, log: silentLogger });
+    expect(scope.isDone()).toBe(true);
+    expect(result.section).toMatch(/^⛔ No ready PR: terraform\/gcp\/projects\/demo-cluster.tfvars: .*n2-highmem-99/);
+    expect(result.writes).toEqual([]);
+  });
+
+  test('not go yet, or on hold → nothing at all', async () => {
+    expect((await syncInfraPullRequest(input(EMPTY_STATE, { stage: 'load-tested' }), null, { dryRun: false, log: silentLogger })).section).toBeNull();
+    expect((await syncInfraPullRequest(input(EMPTY_STATE, { onHold: true }), null, { dryRun: false, log: silentLogger })).section).toBeNull();
+  });
+});

@@ -1,0 +1,49 @@
+import type { Plan } from '../../src/capacity/types.js';
+
+/**
+ * A plan as the capacity model returns it, for tests of what consumes plans (infra PR, dashboard,
+ * notices) so they do not depend on the model's numbers. Shape checked by the type.
+ */
+export function samplePlan(overrides: Partial<Plan> = {}): Plan {
+  return {
+    instanceType: 'n2-highmem-4',
+    pool: 'user-n2-highmem-4',
+    cluster: 'demo-cluster',
+    provider: 'gcp',
+    node: {
+      instanceType: 'n2-highmem-4', vcpu: 4, memoryBytes: 32 * 1024 ** 3, maxPods: 110,
+      allocatableCpu: 3.92, allocatableMemoryBytes: 29783904256, daemonsetCpu: 0.443, daemonsetMemoryBytes: 624951296, daemonsetPods: 9,
+      availableCpu: 3.477, availableMemoryBytes: 29158952960, source: 'config', arithmetic: [],
+    },
+    usersPerNode: 6,
+    bindingResource: 'memory',
+    nodes: 16,
+    otherNodes: 0,
+    readyMode: {
+      minNodes: 4,
+      placeholders: { replicas: 4, cpu: 3.4, memory: 28 * 1024 ** 3 },
+      seatsToReserve: 24,
+      leadMinutes: 60,
+      windows: [
+        { start: '2027-03-10T08:00:00.000-06:00', end: '2027-03-10T17:00:00.000-06:00' },
+        { start: '2027-03-11T08:00:00.000-06:00', end: '2027-03-11T17:00:00.000-06:00' },
+        { start: '2027-03-12T08:00:00.000-06:00', end: '2027-03-12T17:00:00.000-06:00' },
+      ],
+      days: [
+        { start: '2027-03-10T09:00:00.000-06:00', end: '2027-03-10T17:00:00.000-06:00' },
+        { start: '2027-03-11T09:00:00.000-06:00', end: '2027-03-11T17:00:00.000-06:00' },
+        { start: '2027-03-12T09:00:00.000-06:00', end: '2027-03-12T17:00:00.000-06:00' },
+      ],
+      scaleDownAt: '2027-03-12T17:00:00.000-06:00',
+    },
+    timeline: { nodeStartSeconds: 210, imagePullSeconds: 133, waitWithoutReadyMode: 343, waitWithReadyMode: 0, fractionWaiting: 0.9, fractionWaitingWithReadyMode: 0, spawnBatches: 2 },
+    cost: { pricePerNodeHourUSD: 0.262, workshopUSD: 100.6, readyModeUSD: 28.3, continuousUSD: 60.1 },
+    storage: { type: 'filestore-basic-hdd', aggregateMiBps: 100, perUserMiBps: 1.25 },
+    quotas: [],
+    overlaps: [],
+    leadTimeDays: 37,
+    assumptions: [],
+    risks: [],
+    ...overrides,
+  };
+}
