@@ -1,6 +1,5 @@
 import type { CommentSnapshot, IssuePort, Logger, Reaction } from './ports.js';
-import { repliedTo } from './render/status-comment.js';
-import { hasMarker } from './workshop/marker.js';
+import { hasMarker, repliedTo } from './workshop/marker.js';
 import { noticeKey } from './workshop/notices.js';
 
 /**

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import type { Config } from '../config/schema.js';
 import type { Plan } from '../capacity/types.js';
 import { ASSUMPTION_KEYS } from '../workshop/commands.js';
-import { encodeMarker, type MarkerState } from '../workshop/marker.js';
+import { encodeMarker, replyMarker, type MarkerState } from '../workshop/marker.js';
 import type { Readiness, Stage } from '../workshop/readiness.js';
 import { FIELD_NAMES } from '../workshop/request.js';
 import type { Problem, WorkshopRequest } from '../workshop/types.js';
@@ -144,12 +144,6 @@ export function renderReply(view: ReplyView): string {
     if (view.authorized && !view.isRequester) mine.push('`/approve`');
     lines.push(`Commands you may run here: ${mine.join(', ')}.`, '');
   }
-  lines.push(`<!-- workshop-readiness:reply-to ${view.commentId} -->`);
+  lines.push(replyMarker(view.commentId));
   return lines.join('\n');
-}
-
-/** The comment id a reply answers, when the body is one of the app's replies. */
-export function repliedTo(body: string): number | null {
-  const match = /<!-- workshop-readiness:reply-to (\d+) -->/.exec(body);
-  return match ? Number(match[1]) : null;
 }

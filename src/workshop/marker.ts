@@ -79,3 +79,14 @@ export function encodeMarker(state: MarkerState): string {
 export function hasMarker(body: string): boolean {
   return MARKER.test(body);
 }
+
+/** The hidden line that ties one of the app's replies to the command comment it answers. */
+export function replyMarker(commentId: number): string {
+  return `<!-- workshop-readiness:reply-to ${commentId} -->`;
+}
+
+/** The comment id a reply answers, when the body is one of the app's replies. */
+export function repliedTo(body: string): number | null {
+  const match = /<!-- workshop-readiness:reply-to (\d+) -->/.exec(body);
+  return match ? Number(match[1]) : null;
+}
