@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { escapeMarkdown } from '../render/escape.js';
+import { hiddenJson } from '../workshop/marker.js';
 import { template } from '../render/templates.js';
 import type { OtherWorkshop } from '../capacity/types.js';
 import { workshopSummarySchema, type WorkshopSummary } from './summary.js';
@@ -51,7 +52,7 @@ export function renderDashboard(workshops: WorkshopSummary[], now: string): stri
     }));
   const waiting = (who: WorkshopSummary['waitingOn']) => sorted.filter((w) => w.waitingOn === who && (w.end === null || w.end >= now)).map((w) => ({ title: title(w), next: escapeMarkdown(w.next, 80) }));
   const calendar = clusterCalendar(sorted.filter((w) => w.cluster && w.windows.length && (w.end ?? '') >= now));
-  const registry = JSON.stringify(sorted).replace(/</g, '\\u003c').replace(/>/g, '\\u003e');
+  const registry = hiddenJson(sorted);
   return template('dashboard.hbs')({
     updated: DateTime.fromISO(now).toUTC().toFormat("yyyy-LL-dd HH:mm 'UTC'"),
     total: sorted.length,

@@ -69,10 +69,17 @@ export function decodeMarker(body: string): MarkerState | null {
   }
 }
 
-/** The marker comment for a state; `<` and `>` are escaped so no value can close the HTML comment. */
+/**
+ * JSON for a hidden HTML comment: `<`, `>` and `@` are written as \\u escapes (still valid JSON), so no
+ * value can close the comment, open a tag, or mention anyone.
+ */
+export function hiddenJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/@/g, '\\u0040');
+}
+
+/** The marker comment for a state. */
 export function encodeMarker(state: MarkerState): string {
-  const json = JSON.stringify(state).replace(/</g, '\\u003c').replace(/>/g, '\\u003e');
-  return `<!-- workshop-readiness:state ${json} -->`;
+  return `<!-- workshop-readiness:state ${hiddenJson(state)} -->`;
 }
 
 /** True when a body carries a marker of any shape: used to spot spoofing attempts by others. */
