@@ -65,8 +65,17 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
         const remaining = Number(response.headers['x-ratelimit-remaining']);
         if (!Number.isNaN(remaining)) metrics.set('workshop_readiness_github_rate_limit_remaining', { installation }, remaining);
       });
-      octokit.hook.error('request', (error, request) => {
-        metrics.inc('workshop_readiness_github_requests_total', { method: request.method, status: String((error as { status?: number }).status ?? 'error') });
+      octokit.hook.error('request', async (error, request) => {
+        const failure = error as { status?: number; message?: string; response?: { headers?: Record<string, string | undefined> } };
+        metrics.inc('workshop_readiness_github_requests_total', { method: request.method, status: String(failure.status ?? 'error') });
+        // Probot's throttling only logs secondary rate limits; writes must not be lost to them, so
+        // wait what GitHub asks (bounded) and try again, twice at most.
+        const attempt = Number((request.request as { secondaryRetry?: number } | undefined)?.secondaryRetry ?? 0);
+        if ((failure.status === 403 || failure.status === 429) && /secondary rate/i.test(failure.message ?? '') && attempt < 2) {
+          const seconds = Math.min(60, Number(failure.response?.headers?.['retry-after']) || 60);
+          await new Promise((done) => setTimeout(done, seconds * 1000));
+          return octokit.request({ ...request, request: { ...request.request, secondaryRetry: attempt + 1 } } as never);
+        }
         throw error;
       });
       return octokit;
@@ -194,7 +203,12 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
         });
       });
 
-    addHandler(httpHandler({ metrics, sweep: sweepOnce, sweepToken, ready: () => true }));
+    try {
+      addHandler(httpHandler({ metrics, sweep: sweepOnce, sweepToken, ready: () => true }));
+    } catch {
+      // Loaded without an HTTP server (tests driving `probot.receive`): no endpoints to add.
+      app.log.debug('no HTTP server: /healthz, /metrics and /sweep not mounted');
+    }
     if (sweepIntervalMinutes > 0 && appId !== null) {
       // Jittered so replicas started together do not sweep in lockstep; unref'd so tests and
       // shutdown are not held open by the timer.

@@ -16,7 +16,6 @@ import type { Stage } from './workshop/readiness.js';
 
 export interface InfraStepInput {
   issue: { number: number; repo: string };
-  attendees: number;
   config: Config;
   plan: Plan;
   planHash: string;
@@ -161,15 +160,15 @@ export function infraRepo(config: Config, cluster: NonNullable<Config['clusters'
 
 function prBody(input: InfraStepInput, phase: 'ready' | 'scale-down', summary: string[]): string {
   const { plan } = input;
-  const zone = DateTime.fromISO(plan.readyMode.days[0]?.start ?? plan.readyMode.scaleDownAt, { setZone: true }).zoneName ?? 'UTC';
-  const fmt = (iso: string | undefined) => (iso ? DateTime.fromISO(iso, { setZone: true }).toFormat('ccc d LLL yyyy HH:mm ZZZZ') : 'unknown');
+  const zone = plan.timeZone;
+  const fmt = (iso: string | undefined) => (iso ? DateTime.fromISO(iso).setZone(zone).toFormat('ccc d LLL yyyy HH:mm ZZZZ') : 'unknown');
   const usd = (v: number | null) => (v === null ? 'unknown (no price for this instance type)' : `$${v.toFixed(2)}`);
   return template('pull-request.hbs')({
     scaleDown: phase === 'scale-down',
     pool: plan.pool,
     cluster: plan.cluster,
     issueRef: `${input.issue.repo}#${input.issue.number}`,
-    attendees: input.attendees,
+    attendees: plan.attendees,
     days: plan.readyMode.days.length,
     manyDays: plan.readyMode.days.length !== 1,
     startsAt: fmt(plan.readyMode.days[0]?.start),

@@ -132,7 +132,6 @@ export async function reconcile(configLoad: ConfigLoad, deps: ReconcileDeps): Pr
     const step = await syncInfraPullRequest(
       {
         issue: { number: issue.number, repo },
-        attendees: evaluation.request.attendees,
         config,
         plan: evaluation.plan,
         planHash: evaluation.planHash,

@@ -56,8 +56,8 @@ describe('webhooks (Probot + nock, real payload and REST shapes)', () => {
     expect(first.isDone()).toBe(true);
 
     // Redelivery: GitHub now has our comment and label; nothing may be written.
-    const recorder = recordRequests();
     const again = nock(API);
+    const recorder = recordRequests(again);
     nockConfig(again, exampleConfigYaml());
     again.get(`${REPO}/issues/17`).reply(200, restIssue(opened.issue, ['workshop-request', 'readiness: modeled']));
     again.get(`${REPO}/issues/17/comments`).query({ per_page: 100 }).reply(200, [restComment(501, commentBody, { app: true })]);
@@ -65,11 +65,12 @@ describe('webhooks (Probot + nock, real payload and REST shapes)', () => {
     await probot.receive({ id: 'delivery-2', name: 'issues', payload: opened as never });
     recorder.stop();
     expect(again.isDone()).toBe(true);
-    expect(recorder.calls.filter((c) => c.method !== 'GET')).toEqual([]);
+    expect(recorder.unmatched).toEqual([]);
+    expect(recorder.calls.map((c) => c.method)).toEqual(['GET', 'GET', 'GET', 'GET']); // config, issue, comments, dashboard
 
-    // Edit: attendees change → PATCH the same comment, no new comment.
+    // Edit: attendees change (90 still fits the pool) → PATCH the same comment, no new comment.
     const edited = { ...opened, action: 'edited', changes: { body: { from: opened.issue.body } } };
-    const newBody = String(opened.issue.body).replace('about 60-80', '120');
+    const newBody = String(opened.issue.body).replace('about 60-80', '90');
     let patched = '';
     const edit = nock(API);
     nockConfig(edit, exampleConfigYaml());
@@ -79,21 +80,21 @@ describe('webhooks (Probot + nock, real payload and REST shapes)', () => {
     edit.patch(`${REPO}/issues/comments/501`, (b: { body: string }) => ((patched = b.body), true)).reply(200, restComment(501, 'x', { app: true }));
     await probot.receive({ id: 'delivery-3', name: 'issues', payload: { ...edited, issue: { ...opened.issue, body: newBody } } as never });
     expect(edit.isDone()).toBe(true);
-    expect(patched).toContain('| Peak simultaneous attendees | 120 |');
+    expect(patched).toContain('| Peak simultaneous attendees | 90 |');
   });
 
   test('a non-workshop issue → no API call at all', async () => {
     const recorder = recordRequests();
     await probot.receive({ id: 'delivery-4', name: 'issues', payload: payload('issues.opened.plain') as never });
     recorder.stop();
-    expect(recorder.calls).toEqual([]);
+    expect(recorder.unmatched).toEqual([]);
   });
 
   test('an invalid config → one explanatory comment listing each problem by path, no other write', async () => {
     const broken = exampleConfigYaml().replace('provider: gcp', 'provider: gpc').replace('maxNodes: 20', 'maxNodes: -1');
     let body = '';
-    const recorder = recordRequests();
     const scope = nock(API);
+    const recorder = recordRequests(scope);
     nockToken(scope);
     nockConfig(scope, broken);
     scope.get(`${REPO}/issues/17`).reply(200, restIssue(opened.issue, ['workshop-request']));
@@ -102,19 +103,21 @@ describe('webhooks (Probot + nock, real payload and REST shapes)', () => {
     await probot.receive({ id: 'delivery-5', name: 'issues', payload: opened as never });
     recorder.stop();
     expect(scope.isDone()).toBe(true);
+    expect(recorder.unmatched).toEqual([]);
     expect(recorder.calls.filter((c) => c.method !== 'GET').map((c) => c.path)).toEqual(['/app/installations/4242/access_tokens', `${REPO}/issues/17/comments`]);
     expect(body).toContain('`clusters.demo-cluster.provider`');
     expect(body).toContain('`clusters.demo-cluster.pools.user-n2-highmem-4.maxNodes`');
   });
 
   test('no config file in the repository or the organisation → nothing written', async () => {
-    const recorder = recordRequests();
     const scope = nock(API);
+    const recorder = recordRequests(scope);
     nockToken(scope);
     nockConfig(scope, null);
     await probot.receive({ id: 'delivery-6', name: 'issues', payload: opened as never });
     recorder.stop();
     expect(scope.isDone()).toBe(true);
+    expect(recorder.unmatched).toEqual([]);
     expect(recorder.calls.filter((c) => c.method !== 'GET' && !c.path.includes('access_tokens'))).toEqual([]);
   });
 
@@ -125,6 +128,6 @@ describe('webhooks (Probot + nock, real payload and REST shapes)', () => {
     await probot.receive({ id: 'd7', name: 'issue_comment', payload: { ...created, sender: bot, comment: { ...created.comment, user: bot } } as never });
     await probot.receive({ id: 'd8', name: 'issue_comment', payload: { ...created, comment: { ...created.comment, body: 'Thanks, looks good!' } } as never });
     recorder.stop();
-    expect(recorder.calls).toEqual([]);
+    expect(recorder.unmatched).toEqual([]);
   });
 });

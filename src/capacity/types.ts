@@ -97,6 +97,10 @@ export interface Window {
 }
 
 export interface Plan {
+  /** Peak simultaneous attendees the plan is for (after any engineer's assumption). */
+  attendees: number;
+  /** IANA zone of the workshop: days, windows and messages are in it. */
+  timeZone: string;
   instanceType: string;
   pool: string;
   cluster: string;

@@ -6,8 +6,13 @@ export function escapeMarkdown(text: string, maxLength = 300): string {
   const oneLine = text.replace(/\s+/g, ' ').trim();
   const clipped = oneLine.length > maxLength ? `${oneLine.slice(0, maxLength - 1)}…` : oneLine;
   return clipped
-    .replace(/[\\`*_{}[\]()#+!|~<>]/g, (c) => `\\${c}`)
+    // Entities first, so `<` never reaches the output: no tag, and no `<!--` that could pass for a marker.
     .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    // Only what formats inside a line: code, emphasis, links, table cells, strikethrough.
+    .replace(/[\\`*_[\]|]/g, (c) => `\\${c}`)
+    .replace(/~~/g, '\\~\\~')
     // A zero-width joiner after @ keeps the text but stops GitHub from notifying people or teams.
     .replace(/@/g, '@\u200d')
     .replace(/^([-=]{3,})/, '\\$1');

@@ -8,6 +8,7 @@ import { z } from 'zod';
  */
 
 const MARKER = /<!--\s*workshop-readiness:state\s+([\s\S]*?)\s*-->/;
+const MARKERS = new RegExp(MARKER.source, 'g');
 
 export const acknowledgedCommandSchema = z.object({
   /** The command lines as first seen: edited comments are not re-read. */
@@ -57,9 +58,12 @@ export type MarkerState = z.infer<typeof markerStateSchema>;
 
 export const EMPTY_STATE: MarkerState = markerStateSchema.parse({ v: 1 });
 
-/** Reads the marker from a comment body; null when absent or not ours in shape. */
+/**
+ * Reads the marker from a comment body; null when absent or not ours in shape. The app writes its
+ * marker last, so the last one is read: text quoted above it can never stand in for it.
+ */
 export function decodeMarker(body: string): MarkerState | null {
-  const match = MARKER.exec(body);
+  const match = [...body.matchAll(MARKERS)].at(-1);
   if (!match?.[1]) return null;
   try {
     const parsed = markerStateSchema.safeParse(JSON.parse(match[1]));

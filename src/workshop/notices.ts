@@ -64,7 +64,7 @@ export function dueNotices(input: NoticeInput): Notice[] {
     if (now >= mergeBy.minus({ days: 1 }) && now < DateTime.fromISO(plan.readyMode.scaleDownAt)) {
       notices.push({
         key: `merge-ready-pr:${ready.number}`,
-        body: `⏰ Hub team: the ready-mode PR ${ready.url} is not merged yet and must be by **${mergeBy.toFormat('ccc d LLL HH:mm ZZZZ')}** (the pre-warm lead before the first day). Until it is, the first attendees will wait for nodes.\n\n${noticeMarker(`merge-ready-pr:${ready.number}`)}`,
+        body: `⏰ Hub team: the ready-mode PR ${ready.url} is not merged yet and must be by **${mergeBy.setZone(plan.timeZone).toFormat('ccc d LLL HH:mm ZZZZ')}** (the pre-warm lead before the first day). Until it is, the first attendees will wait for nodes.\n\n${noticeMarker(`merge-ready-pr:${ready.number}`)}`,
       });
     }
   }
@@ -76,7 +76,7 @@ export function dueNotices(input: NoticeInput): Notice[] {
       body: [
         '### Workshop finished',
         '',
-        `The workshop ended on ${DateTime.fromISO(plan.readyMode.scaleDownAt, { setZone: true }).toFormat('ccc d LLL yyyy HH:mm ZZZZ')}.`,
+        `The workshop ended on ${DateTime.fromISO(plan.readyMode.scaleDownAt).setZone(plan.timeZone).toFormat('ccc d LLL yyyy HH:mm ZZZZ')}.`,
         `- Planned: ${plan.nodes} × ${plan.instanceType} at peak, ${plan.readyMode.minNodes} warm${plan.cost.workshopUSD !== null ? `, about $${plan.cost.workshopUSD.toFixed(2)} of nodes` : ''}.`,
         `- Ready-mode PR: ${ready ? `${ready.url} (${ready.state})` : 'none'}.`,
         `- Scale-down PR: ${down ? `${down.url} (${down.state})` : ready?.state === 'merged' ? 'being opened' : 'not needed'}.`,

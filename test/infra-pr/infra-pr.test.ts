@@ -25,7 +25,6 @@ const pull = (number: number, state: 'open' | 'closed', merged: boolean, body = 
 const octokit = () => new ProbotOctokit({ auth: { token: 'ghs_test' }, retry: { enabled: false }, throttle: { enabled: false } });
 const input = (state: MarkerState = EMPTY_STATE, overrides: Partial<InfraStepInput> = {}): InfraStepInput => ({
   issue: { number: 17, repo: 'example-org/infrastructure' },
-  attendees: 80,
   config: exampleConfig(),
   plan: samplePlan(),
   planHash: 'plan-abc',

@@ -6,6 +6,8 @@ import type { Plan } from '../../src/capacity/types.js';
  */
 export function samplePlan(overrides: Partial<Plan> = {}): Plan {
   return {
+    attendees: 80,
+    timeZone: 'America/Chicago',
     instanceType: 'n2-highmem-4',
     pool: 'user-n2-highmem-4',
     cluster: 'demo-cluster',

@@ -99,18 +99,24 @@ export function restIssue(issue: Record<string, unknown>, labels: string[]) {
   return { ...issue, labels: labels.map((name) => restLabel(name, '0052cc', 'x')) };
 }
 
-/** Every request nock saw, method and path, to count calls and writes. */
-export function recordRequests(): { calls: Array<{ method: string; path: string; body: unknown }>; stop: () => void } {
-  const calls: Array<{ method: string; path: string; body: unknown }> = [];
-  const listener = (req: { method: string; path: string }, _interceptor: unknown, body: string) => {
-    let parsed: unknown = body;
-    try {
-      parsed = body ? JSON.parse(body) : undefined;
-    } catch {
-      /* not JSON */
-    }
-    calls.push({ method: req.method, path: req.path, body: parsed });
+/**
+ * Every request the scopes answered and every request nothing answered (`no match`), method and
+ * path: to count calls and writes. Unmatched requests are recorded too, so "no call" is checked
+ * for real rather than by the absence of an interceptor.
+ */
+export function recordRequests(...scopes: nock.Scope[]): { calls: Array<{ method: string; path: string }>; unmatched: string[]; stop: () => void } {
+  const calls: Array<{ method: string; path: string }> = [];
+  const unmatched: string[] = [];
+  const onRequest = (req: { method: string; path: string }) => calls.push({ method: req.method, path: req.path });
+  const onNoMatch = (req: { method?: string; path?: string; href?: string }) => unmatched.push(`${req.method ?? ''} ${req.path ?? req.href ?? ''}`);
+  for (const scope of scopes) scope.on('request', onRequest);
+  nock.emitter.on('no match', onNoMatch);
+  return {
+    calls,
+    unmatched,
+    stop: () => {
+      for (const scope of scopes) scope.removeListener('request', onRequest);
+      nock.emitter.removeListener('no match', onNoMatch);
+    },
   };
-  nock.emitter.on('request', listener);
-  return { calls, stop: () => nock.emitter.removeListener('request', listener) };
 }
