@@ -7,6 +7,8 @@ import { GPU_NODE_START_SECONDS, NODE_START_SECONDS, simulateArrivals } from './
 import type { NodeCapacity, PlanInput, Plan, Risk } from './types.js';
 
 const GiB = 1024 ** 3;
+/** Seconds for a server to start on a warm node with the image already pulled (named default). */
+export const SPAWN_SECONDS = 15;
 /** Headroom kept inside each node so exactly one whole-node placeholder fits (kubelet rounding, sidecars). */
 const PLACEHOLDER_MARGIN = { cpu: 0.05, memory: 256 * 1024 ** 2 };
 
@@ -93,9 +95,12 @@ export function computePlan(input: PlanInput): Plan {
   if (users > 0 && warm.fractionWaiting > input.policy.maxWaitingFraction) {
     risks.push({ code: 'slow-start', severity: 'warning', message: `Even with ${minNodes} warm nodes, ${Math.round(warm.fractionWaiting * 100)}% of attendees would wait for a node (up to ${Math.round(warm.worstWaitSeconds / 60)} min); the policy allows ${Math.round(input.policy.maxWaitingFraction * 100)}%. Warm more nodes or spread arrivals.` });
   }
-  const spawnBatches = Math.max(1, Math.ceil(Math.max(cold.peakPending, 1) / input.concurrentSpawnLimit));
-  if (cold.peakPending > input.concurrentSpawnLimit) {
-    assumptions.push(`Up to ${cold.peakPending} servers may start at once without ready mode, above JupyterHub's concurrent_spawn_limit of ${input.concurrentSpawnLimit}: the excess gets "too many users trying to log in" (HTTP 429) and must retry.`);
+  // On warm nodes with the image pre-pulled a server still takes ~SPAWN_SECONDS to start; more
+  // arrivals than concurrent_spawn_limit within that time get HTTP 429 and must retry.
+  const concurrentSpawns = Math.ceil((input.attendees / arrivalSeconds) * SPAWN_SECONDS);
+  const spawnBatches = Math.max(1, Math.ceil(concurrentSpawns / input.concurrentSpawnLimit));
+  if (concurrentSpawns > input.concurrentSpawnLimit) {
+    risks.push({ code: 'slow-start', severity: 'warning', message: `About ${concurrentSpawns} servers would start at once (${input.attendees} arrivals in ${input.policy.arrivalWindowMinutes} min), above JupyterHub's concurrent_spawn_limit of ${input.concurrentSpawnLimit}: the excess gets "too many users trying to log in" (HTTP 429) and must retry. Stagger the start or raise the limit for the event.` });
   }
 
   const price = priceIn(type, input.region);

@@ -40,31 +40,31 @@ export function simulateArrivals(input: TimelineInput): TimelineResult {
   if (n === 0) return { worstWaitSeconds: 0, fractionWaiting: 0, peakPending: 0 };
   const arrival = (i: number) => (input.arrivalWindowSeconds * (i + 0.5)) / n;
   const delay = AUTOSCALER_SCAN_SECONDS + input.nodeReadySeconds;
-  const waits: Array<[number, number]> = [];
-  for (let i = 0; i < n; i++) {
-    if (i < input.warmSeats) {
-      waits.push([arrival(i), 0]);
-      continue;
-    }
+  // Typed arrays, no tuples: this runs for every plan and must not churn the heap.
+  const starts = new Float64Array(n);
+  const ends = new Float64Array(n);
+  let waiting = 0;
+  let worst = 0;
+  for (let i = Math.min(n, Math.max(0, input.warmSeats)); i < n; i++) {
     const beyond = i - input.warmSeats;
     const firstOfNode = beyond - (beyond % perNode);
     const askedAt = input.placeholders ? arrival(firstOfNode) : arrival(input.warmSeats + firstOfNode);
-    waits.push([arrival(i), Math.max(0, askedAt + delay - arrival(i))]);
+    const wait = askedAt + delay - arrival(i);
+    if (wait <= 0) continue;
+    starts[waiting] = arrival(i);
+    ends[waiting] = arrival(i) + wait;
+    waiting++;
+    if (wait > worst) worst = wait;
   }
-  const waiting = waits.filter(([, wait]) => wait > 0);
-  // Sweep line over the waiting intervals [arrival, arrival + wait): O(n log n).
-  const ends = waiting.map(([t, w]) => t + w).sort((a, b) => a - b);
+  // Sweep line over the waiting intervals [arrival, arrival + wait): arrivals are already in order.
+  const sortedEnds = ends.subarray(0, waiting).sort();
   let peakPending = 0;
   let ended = 0;
-  waiting.forEach(([t], started) => {
-    while (ended < ends.length && (ends[ended] ?? Infinity) <= t) ended++;
-    peakPending = Math.max(peakPending, started + 1 - ended);
-  });
-  return {
-    worstWaitSeconds: Math.round(Math.max(0, ...waits.map(([, w]) => w))),
-    fractionWaiting: round(waiting.length / n),
-    peakPending,
-  };
+  for (let k = 0; k < waiting; k++) {
+    while (ended < waiting && (sortedEnds[ended] ?? Infinity) <= (starts[k] ?? 0)) ended++;
+    peakPending = Math.max(peakPending, k + 1 - ended);
+  }
+  return { worstWaitSeconds: Math.round(worst), fractionWaiting: round(waiting / n), peakPending };
 }
 
 function round(value: number): number {

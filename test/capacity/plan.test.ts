@@ -1,0 +1,167 @@
+import fc from 'fast-check';
+import { computePlan } from '../../src/capacity/plan.js';
+import { renderPlanMarkdown } from '../../src/render/plan-markdown.js';
+import { GiB, planInput } from './support.js';
+
+const measured = { allocatableCpu: 3.92, allocatableMemory: 29_783_904_256, daemonsetCpu: 0.443, daemonsetMemory: 624_951_296, daemonsetPods: 9 };
+
+describe('computePlan: the example workshop by hand', () => {
+  // 80 attendees, 4 GiB / 0.5 CPU, measured n2-highmem-4 → 6 users per node (memory).
+  const plan = computePlan(planInput({ measured, homeStorage: { type: 'filestore-basic-hdd' }, dataPerUserGB: 2, quotas: { CPUS: 240, N2_CPUS: 200, IN_USE_ADDRESSES: 64 }, maxNodes: 20 }));
+
+  test('nodes = ⌈80 × 1.2 ÷ 6⌉ = 16; warm seats = ⌈80 / 900 s × (210 s + 3 GB ÷ 30 MB/s = 100 s)⌉ = 28 → ⌈28 ÷ 6⌉ = 5 warm nodes', () => {
+    expect(plan).toMatchObject({ usersPerNode: 6, bindingResource: 'memory', nodes: 16 });
+    expect(plan.timeline).toMatchObject({ nodeStartSeconds: 210, imagePullSeconds: 100 });
+    expect(plan.readyMode).toMatchObject({ seatsToReserve: 28, minNodes: 5 });
+  });
+
+  test('placeholders: one whole-node pod per warm node, just under what a node has free', () => {
+    expect(plan.readyMode.placeholders).toEqual({ replicas: 5, cpu: 3.427, memory: 29_158_952_960 - 256 * 1024 ** 2 });
+  });
+
+  test('wait: everyone waits ~5 min without ready mode; nobody with it', () => {
+    expect(plan.timeline.fractionWaiting).toBe(1);
+    expect(plan.timeline.waitWithoutReadyMode).toBe(320 - 0); // 10 s scan + 310 s node, for the first arrival of each node
+    expect(plan.timeline.fractionWaitingWithReadyMode).toBe(0);
+  });
+
+  test('cost: 16 nodes × 3 days × 8 h × $0.262 = $100.61; ready mode 5 × 27 h × $0.262 = $35.37; held Wed 08:00 → Fri 17:00 = 57 h → $74.67', () => {
+    expect(plan.cost).toEqual({ pricePerNodeHourUSD: 0.262, workshopUSD: 100.61, readyModeUSD: 35.37, continuousUSD: 74.67 });
+  });
+
+  test('quotas: 16 × 4 vCPU = 64 of CPUS and N2_CPUS; 16 addresses', () => {
+    expect(plan.quotas).toEqual([
+      { name: 'CPUS', needed: 64, limit: 240 },
+      { name: 'N2_CPUS', needed: 64, limit: 200 },
+      { name: 'IN_USE_ADDRESSES', needed: 16, limit: 64 },
+    ]);
+  });
+
+  test('storage: 100 MiB/s ÷ 80 = 1.25 MiB/s each < 2 → 2 GB takes ~25 min per person', () => {
+    expect(plan.storage).toEqual({ type: 'filestore-basic-hdd', aggregateMiBps: 100, perUserMiBps: 1.25 });
+    expect(plan.risks.find((r) => r.code === 'storage-throughput')?.message).toContain('~25 min per person');
+  });
+});
+
+describe('risks, each from a table case', () => {
+  const codes = (overrides: Parameters<typeof planInput>[0]) => computePlan(planInput(overrides)).risks.map((r) => `${r.code}:${r.severity}`);
+  test.each([
+    ['exceeds-pool-max:blocking', { maxNodes: 10 }],
+    ['exceeds-quota:blocking', { quotas: { N2_CPUS: 32 } }],
+    ['gpu-quota:blocking', { provider: 'gcp' as const, instanceType: 'n1-highmem-4-t4', gpu: true, quotas: { NVIDIA_T4_GPUS: 0 } }],
+    ['gpu-quota:blocking', { gpu: true }], // a GPU workshop on a pool without GPUs
+    ['exceeds-quota:blocking', { provider: 'aws' as const, instanceType: 'g4dn.xlarge', gpu: true, perUser: { cpuGuarantee: 3, cpuLimit: 3, memoryGuaranteeBytes: 12 * GiB, memoryLimitBytes: 12 * GiB }, attendees: 10, quotas: { 'L-DB2E81BA': 0 } }],
+    ['few-users-per-node:warning', { instanceType: 'n2-highmem-2', perUser: { cpuGuarantee: 0.5, cpuLimit: 0.5, memoryGuaranteeBytes: 4 * GiB, memoryLimitBytes: 4 * GiB } }],
+    ['many-users-per-node:warning', { provider: 'aws' as const, instanceType: 'r5.16xlarge', perUser: { cpuGuarantee: 0.1, cpuLimit: 0.1, memoryGuaranteeBytes: 1 * GiB, memoryLimitBytes: 1 * GiB }, attendees: 500, maxNodes: 50 }],
+    ['oversubscribed:warning', { perUser: { cpuGuarantee: 0.5, cpuLimit: 2, memoryGuaranteeBytes: 4 * GiB, memoryLimitBytes: 4 * GiB } }],
+    ['slow-start:warning', { attendees: 600, maxNodes: 500, policy: { ...planInput().policy, arrivalWindowMinutes: 2 } }],
+    ['storage-throughput:warning', { homeStorage: { type: 'efs-bursting', sizeGiB: 200 }, dataPerUserGB: 1 }],
+    ['overlap:warning', { others: [{ issueNumber: 9, title: 'other', pool: 'pool', instanceType: 'n2-highmem-4', nodes: 5, windows: [{ start: '2027-03-10T10:00:00.000-06:00', end: '2027-03-10T12:00:00.000-06:00' }] }] }],
+    ['short-notice:warning', { now: '2027-03-01T00:00:00Z' }],
+    ['unknown-instance-type:blocking', { instanceType: 'n9-imaginary-4' }],
+  ])('%s', (expected, overrides) => {
+    expect(codes(overrides)).toContain(expected);
+  });
+
+  test('a clean request has no risk; blocking risks are listed first', () => {
+    expect(codes({})).toEqual([]);
+    const mixed = computePlan(planInput({ maxNodes: 10, now: '2027-03-01T00:00:00Z' })).risks;
+    expect(mixed[0]?.severity).toBe('blocking');
+  });
+
+  test('few users per node suggests a bigger type of the same family; many suggests a smaller one', () => {
+    const few = computePlan(planInput({ instanceType: 'n2-highmem-2', perUser: { cpuGuarantee: 0.5, cpuLimit: 0.5, memoryGuaranteeBytes: 4 * GiB, memoryLimitBytes: 4 * GiB } }));
+    expect(few.risks.find((r) => r.code === 'few-users-per-node')?.message).toContain('Consider n2-highmem-4.');
+    const many = computePlan(planInput({ provider: 'aws', instanceType: 'r5.16xlarge', perUser: { cpuGuarantee: 0.1, cpuLimit: 0.1, memoryGuaranteeBytes: 1 * GiB, memoryLimitBytes: 1 * GiB }, attendees: 500, maxNodes: 50 }));
+    // r5.12x/8x/4xlarge still hold > 100 (230, 230, 120 users); r5.2xlarge holds min(77 CPU, 58 memory) = 58.
+    expect(many.risks.find((r) => r.code === 'many-users-per-node')?.message).toContain('Consider r5.2xlarge.');
+  });
+
+  test('overlapping workshops on the same pool add up against its max', () => {
+    const other = { issueNumber: 9, title: 'other', pool: 'pool', instanceType: 'n2-highmem-4', nodes: 8, windows: [{ start: '2027-03-11T10:00:00.000-06:00', end: '2027-03-11T12:00:00.000-06:00' }] };
+    const plan = computePlan(planInput({ maxNodes: 20, others: [other] }));
+    expect(plan.otherNodes).toBe(8);
+    expect(plan.overlaps).toEqual([{ issueNumber: 9, title: 'other', nodes: 8 }]);
+    expect(plan.risks.map((r) => r.code)).toContain('exceeds-pool-max');
+    const later = computePlan(planInput({ maxNodes: 20, others: [{ ...other, windows: [{ start: '2027-04-01T10:00:00.000-05:00', end: '2027-04-01T12:00:00.000-05:00' }] }] }));
+    expect(later.otherNodes).toBe(0);
+  });
+});
+
+describe('windows: time zones and DST', () => {
+  test('Chicago across the March 14 2027 change: 09:00 local every day, offset −06:00 then −05:00', () => {
+    const plan = computePlan(planInput({ start: '2027-03-12T09:00:00.000-06:00', end: '2027-03-16T17:00:00.000-05:00' }));
+    expect(plan.readyMode.days.map((d) => d.start)).toEqual([
+      '2027-03-12T09:00:00.000-06:00',
+      '2027-03-13T09:00:00.000-06:00',
+      '2027-03-14T09:00:00.000-05:00',
+      '2027-03-15T09:00:00.000-05:00',
+      '2027-03-16T09:00:00.000-05:00',
+    ]);
+    expect(plan.readyMode.windows[2]).toEqual({ start: '2027-03-14T08:00:00.000-05:00', end: '2027-03-14T17:00:00.000-05:00' });
+    expect(plan.readyMode.scaleDownAt).toBe('2027-03-16T17:00:00.000-05:00');
+  });
+
+  test('Auckland across the April 4 2027 change (NZDT +13 → NZST +12)', () => {
+    const plan = computePlan(planInput({ timeZone: 'Pacific/Auckland', start: '2027-04-03T10:00:00.000+13:00', end: '2027-04-05T15:00:00.000+12:00', dailyHours: { start: '10:00', end: '15:00' } }));
+    expect(plan.readyMode.days.map((d) => d.start)).toEqual(['2027-04-03T10:00:00.000+13:00', '2027-04-04T10:00:00.000+12:00', '2027-04-05T10:00:00.000+12:00']);
+  });
+
+  test('Kolkata (+05:30, no DST): half-hour offsets kept', () => {
+    const plan = computePlan(planInput({ timeZone: 'Asia/Kolkata', start: '2027-03-10T09:30:00.000+05:30', end: '2027-03-10T13:00:00.000+05:30', dailyHours: { start: '09:30', end: '13:00' } }));
+    expect(plan.readyMode.windows).toEqual([{ start: '2027-03-10T08:30:00.000+05:30', end: '2027-03-10T13:00:00.000+05:30' }]);
+  });
+});
+
+describe('properties', () => {
+  const perUserArb = fc.record({ cpu: fc.double({ min: 0.05, max: 8, noNaN: true }), memGiB: fc.double({ min: 0.25, max: 64, noNaN: true }) });
+  const typeArb = fc.constantFrom(['gcp', 'n2-highmem-4'], ['gcp', 'n2-standard-16'], ['aws', 'r5.xlarge'], ['aws', 'm5.2xlarge'], ['azure', 'Standard_E16s_v5']) as fc.Arbitrary<['gcp' | 'aws' | 'azure', string]>;
+  const input = (provider: 'gcp' | 'aws' | 'azure', instanceType: string, attendees: number, cpu: number, memGiB: number) =>
+    planInput({ provider, instanceType, attendees, perUser: { cpuGuarantee: cpu, cpuLimit: cpu, memoryGuaranteeBytes: memGiB * GiB, memoryLimitBytes: memGiB * GiB } });
+
+  test('more attendees never means fewer nodes', () => {
+    fc.assert(
+      fc.property(typeArb, fc.integer({ min: 1, max: 2000 }), fc.integer({ min: 0, max: 500 }), perUserArb, ([provider, type], attendees, more, u) => {
+        expect(computePlan(input(provider, type, attendees + more, u.cpu, u.memGiB)).nodes).toBeGreaterThanOrEqual(computePlan(input(provider, type, attendees, u.cpu, u.memGiB)).nodes);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  test('bigger guarantees never mean more users per node', () => {
+    fc.assert(
+      fc.property(typeArb, perUserArb, fc.double({ min: 1, max: 4, noNaN: true }), ([provider, type], u, factor) => {
+        expect(computePlan(input(provider, type, 50, u.cpu * factor, u.memGiB * factor)).usersPerNode).toBeLessThanOrEqual(computePlan(input(provider, type, 50, u.cpu, u.memGiB)).usersPerNode);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  test('computePlan never throws and always explains a zero plan', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 20 }), fc.integer({ min: 0, max: 100000 }), fc.double({ min: 0, max: 1e6, noNaN: true }), (type, attendees, cpu) => {
+        const plan = computePlan(planInput({ instanceType: type, attendees, perUser: { cpuGuarantee: cpu, cpuLimit: cpu, memoryGuaranteeBytes: 1, memoryLimitBytes: 1 } }));
+        if (plan.usersPerNode === 0) expect(plan.risks.some((r) => r.severity === 'blocking')).toBe(true);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('renderPlanMarkdown', () => {
+  const plan = computePlan(planInput({ measured }));
+  const md = renderPlanMarkdown(plan, { timeZone: 'America/Chicago' });
+
+  test('summary in plain words, numbers table, a Mermaid gantt and xychart with a table beside, arithmetic collapsed', () => {
+    expect(md).toContain('**80 people at peak → 16 × n2-highmem-4** (6 users per node, memory-bound)');
+    expect(md).toMatch(/```mermaid\ngantt\n[\s\S]*section Ready mode\n {4}5 warm nodes, day 1 :2027-03-10 08:00, 540m/);
+    expect(md).toMatch(/```mermaid\nxychart-beta\n[\s\S]*line \[0, 5, 16, 16/);
+    expect(md).toContain('| Wed 10 Mar | 08:00 | 09:00–17:00 CST | 5 | 16 |');
+    expect(md).toMatch(/<details><summary>How these numbers were computed<\/summary>[\s\S]*nodes = ⌈80 × \(1 \+ headroom\) ÷ 6⌉ = 16/);
+  });
+
+  test('dollar amounts are escaped so GitHub does not read them as math', () => {
+    expect(md).toContain('\\$100.61');
+    expect(md).not.toMatch(/[^\\]\$\d/);
+  });
+});
