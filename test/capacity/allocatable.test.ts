@@ -54,7 +54,7 @@ describe('users per node: golden values by hand, three providers', () => {
     ['Standard_E8s_v5', 'azure', 0.5, 2 * GiB, 15, 'cpu', '8 − 0.18 (AKS) − 0.3 = 7.52 CPU ÷ 0.5 = 15; memory 59.3 GiB ÷ 2 GiB = 29'],
     ['Standard_E2s_v5', 'azure', 0.5, 4 * GiB, 3, 'memory', '1.6 CPU ÷ 0.5 = 3.2 → 3; 16 GiB × 0.97 − 2250 MiB − 100 MiB − 500 MiB = 12.74 GiB ÷ 4 = 3.18 → 3; tie: memory 94% used vs CPU 94% → memory (12/12.74 > 1.5/1.6)'],
     ['g4dn.xlarge', 'aws', 3, 12 * GiB, 1, 'memory', 'one GPU user per node: 3.75 CPU ÷ 3 = 1.25; 16 GiB × 0.9652 − 574 MiB − 100 MiB − 250 MiB = 14.54 GiB ÷ 12 = 1.21; tie → memory (82% vs 80%)'],
-  ] as const)('%s (%s) %s CPU / %s B → %i users, %s-bound: %s', (name, provider, cpu, memory, users, binding) => {
+  ] as const)('%s (%s) %s CPU / %s B → %i users, %s-bound: %s', (name, provider, cpu, memory, users, binding, _why) => {
     const result = usersPerNode(nodeCapacity(type(name), provider, null, null), perUser(cpu, memory));
     expect(result).toEqual({ users, binding });
   });
