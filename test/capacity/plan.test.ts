@@ -55,7 +55,7 @@ describe('risks, each from a table case', () => {
     ['many-users-per-node:warning', { provider: 'aws' as const, instanceType: 'r5.16xlarge', perUser: { cpuGuarantee: 0.1, cpuLimit: 0.1, memoryGuaranteeBytes: 1 * GiB, memoryLimitBytes: 1 * GiB }, attendees: 500, maxNodes: 50 }],
     ['oversubscribed:warning', { perUser: { cpuGuarantee: 0.5, cpuLimit: 2, memoryGuaranteeBytes: 4 * GiB, memoryLimitBytes: 4 * GiB } }],
     ['slow-start:warning', { attendees: 600, maxNodes: 500, policy: { ...planInput().policy, arrivalWindowMinutes: 2 } }],
-    ['storage-throughput:warning', { homeStorage: { type: 'efs-bursting', sizeGiB: 200 }, dataPerUserGB: 1 }],
+    ['storage-throughput:warning', { homeStorage: { type: 'efs-bursting' as const, sizeGiB: 200 }, dataPerUserGB: 1 }],
     ['overlap:warning', { others: [{ issueNumber: 9, title: 'other', pool: 'pool', instanceType: 'n2-highmem-4', nodes: 5, windows: [{ start: '2027-03-10T10:00:00.000-06:00', end: '2027-03-10T12:00:00.000-06:00' }] }] }],
     ['short-notice:warning', { now: '2027-03-01T00:00:00Z' }],
     ['unknown-instance-type:blocking', { instanceType: 'n9-imaginary-4' }],
