@@ -11,6 +11,8 @@ RUN npm run build
 # Runtime stage: production dependencies only, non-root.
 FROM node:20.19-bookworm-slim
 ENV NODE_ENV=production
+# Caps the heap below the 256 MiB container limit (deploy/app.yaml), so GC runs before an OOM kill.
+ENV NODE_OPTIONS=--max-old-space-size=160
 WORKDIR /app
 COPY package.json package-lock.json ./
 # --ignore-scripts: `prepare` builds from source, which the runtime image does not carry.

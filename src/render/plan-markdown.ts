@@ -79,22 +79,23 @@ function dayChart(plan: Plan, zone: string): string[] {
   const window = plan.readyMode.windows[0];
   const day = plan.readyMode.days[0];
   if (!window || !day) return [];
-  const start = DateTime.fromISO(window.start).setZone(zone).startOf('hour');
-  const end = DateTime.fromISO(day.end).setZone(zone).plus({ hours: 1 });
-  const hours: DateTime[] = [];
-  for (let t = start.minus({ hours: 1 }); t <= end && hours.length < 30; t = t.plus({ hours: 1 })) hours.push(t);
-  const inWindow = (t: DateTime) => t >= DateTime.fromISO(window.start) && t < DateTime.fromISO(window.end);
-  const inDay = (t: DateTime) => t.plus({ minutes: 59 }) >= DateTime.fromISO(day.start) && t < DateTime.fromISO(day.end);
-  const warm = hours.map((t) => (inWindow(t) ? plan.readyMode.minNodes : 0));
-  const planned = hours.map((t, i) => (inDay(t) ? plan.nodes : (warm[i] ?? 0)));
-  const labels = hours.map((t) => `"${t.toFormat('HH:mm')}"`);
-  const top = Math.max(plan.nodes, 1);
+  // Plain instants and the day's own offset: this chart is drawn on every reconcile.
+  const offset = offsetMinutes(day.start);
+  const [windowStart, windowEnd, dayStart, dayEnd] = [window.start, window.end, day.start, day.end].map(Date.parse) as [number, number, number, number];
+  const hour = 3_600_000;
+  const first = Math.floor((windowStart + offset * 60_000) / hour) * hour - offset * 60_000 - hour;
+  const slots: number[] = [];
+  for (let t = first; t <= dayEnd + hour && slots.length < 30; t += hour) slots.push(t);
+  const warm = slots.map((t) => (t >= windowStart && t < windowEnd ? plan.readyMode.minNodes : 0));
+  const planned = slots.map((t, i) => (t + hour > dayStart && t < dayEnd ? plan.nodes : (warm[i] ?? 0)));
+  const labels = slots.map((t) => `"${new Date(t + offset * 60_000).toISOString().slice(11, 16)}"`);
+  const local = (iso: string | undefined, fmt: string) => (iso ? DateTime.fromISO(iso).setZone(zone).toFormat(fmt) : '—');
   return [
     '```mermaid',
     'xychart-beta',
-    `    title "Nodes on ${DateTime.fromISO(day.start).setZone(zone).toFormat('ccc d LLL')} (every day alike): planned vs warm"`,
+    `    title "Nodes on ${local(day.start, 'ccc d LLL')} (every day alike): planned vs warm"`,
     `    x-axis [${labels.join(', ')}]`,
-    `    y-axis "nodes" 0 --> ${top}`,
+    `    y-axis "nodes" 0 --> ${Math.max(plan.nodes, 1)}`,
     `    line [${planned.join(', ')}]`,
     `    bar [${warm.join(', ')}]`,
     '```',
@@ -103,10 +104,15 @@ function dayChart(plan: Plan, zone: string): string[] {
     '|---|---|---|---|---|',
     ...plan.readyMode.days.map((d, i) => {
       const w = plan.readyMode.windows[i];
-      const f = (iso: string | undefined, fmt: string) => (iso ? DateTime.fromISO(iso).setZone(zone).toFormat(fmt) : '—');
-      return `| ${f(d.start, 'ccc d LLL')} | ${f(w?.start, 'HH:mm')} | ${f(d.start, 'HH:mm')}–${f(d.end, 'HH:mm ZZZZ')} | ${plan.readyMode.minNodes} | ${plan.nodes} |`;
+      return `| ${local(d.start, 'ccc d LLL')} | ${local(w?.start, 'HH:mm')} | ${local(d.start, 'HH:mm')}–${local(d.end, 'HH:mm ZZZZ')} | ${plan.readyMode.minNodes} | ${plan.nodes} |`;
     }),
   ];
+}
+
+/** The UTC offset written at the end of an ISO instant, in minutes. */
+function offsetMinutes(iso: string): number {
+  const match = /([+-])(\d{2}):(\d{2})$/.exec(iso);
+  return match ? (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3])) : 0;
 }
 
 function mermaidSafe(text: string): string {

@@ -151,8 +151,16 @@ function dayReason(month: number, day: number, year: number | null): string {
   return `there is no ${MONTHS[month - 1]?.replace(/^./, (c) => c.toUpperCase())} ${day}${year === null ? '' : ` in ${year}`}`;
 }
 
+// Zone validity goes through a new Intl.DateTimeFormat each time (~50 µs): remembered per name.
+const zoneValidity = new Map<string, boolean>();
+
 function zoneOk(zone: string): boolean {
-  return IANAZone.isValidZone(zone) || FixedOffsetZone.parseSpecifier(zone) !== null || zone === 'UTC';
+  let ok = zoneValidity.get(zone);
+  if (ok === undefined) {
+    ok = IANAZone.isValidZone(zone) || FixedOffsetZone.parseSpecifier(zone) !== null || zone === 'UTC';
+    if (zoneValidity.size < 1000) zoneValidity.set(zone, ok);
+  }
+  return ok;
 }
 
 function offsetText(minutes: number): string {

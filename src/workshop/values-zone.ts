@@ -115,9 +115,20 @@ function zoneIndexes(): { canonical: Map<string, string>; cities: Map<string, st
   return { canonical, cities };
 }
 
+// Resolving an unknown name builds an Intl.DateTimeFormat (~50 µs): results are remembered per key.
+const resolvedNames = new Map<string, string | null>();
+
 /** The current IANA name for a zone name in any case, legacy names mapped forward; null if unknown. */
 function canonicalIana(name: string): string | null {
   const key = name.trim().replace(/ +/g, '_').toLowerCase();
+  const known = resolvedNames.get(key);
+  if (known !== undefined) return known;
+  const resolved = resolveIana(key);
+  if (resolvedNames.size < 1000) resolvedNames.set(key, resolved);
+  return resolved;
+}
+
+function resolveIana(key: string): string | null {
   if (!/^[a-z][a-z0-9_+\-/]*$/.test(key) || key.length > 40) return null;
   const linked = LINKS[key] ?? zoneIndexes().canonical.get(key);
   if (linked) return linked;
