@@ -1,15 +1,13 @@
-import { generateKeyPairSync } from 'node:crypto';
 import nock from 'nock';
 import { Probot, ProbotOctokit } from 'probot';
 import { createApp } from '../../src/app.js';
-import { API, REPO, exampleConfigYaml, fixedClock, nockConfig, nockDashboard, nockToken, payload, restComment, restIssue, restLabel } from '../support/probot.js';
+import { API, REPO, exampleConfigYaml, fixedClock, nockConfig, nockDashboard, nockToken, payload, restComment, restIssue, restLabel, testKey } from '../support/probot.js';
 
-const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
 const opened = payload<{ issue: Record<string, unknown> }>('issues.opened');
 
 /** The app's real Octokit stack: Probot's retry and throttling plugins on, with short waits for the test. */
 async function resilientProbot() {
-  const probot = new Probot({ appId: 123, privateKey, Octokit: ProbotOctokit.defaults({ retry: { retryAfterBaseValue: 1 } }), logLevel: 'fatal' });
+  const probot = new Probot({ appId: 123, privateKey: testKey(), Octokit: ProbotOctokit.defaults({ retry: { retryAfterBaseValue: 1 } }), logLevel: 'fatal' });
   await probot.load(createApp({ appId: 123, clock: fixedClock('2027-02-01T15:00:00Z'), sweepIntervalMinutes: 0, sweepToken: null }));
   return probot;
 }

@@ -12,7 +12,7 @@ export const REPO = '/repos/example-org/infrastructure';
 let privateKey: string | null = null;
 
 /** A throwaway RSA key per test run: no key is stored in the repository. */
-function testKey(): string {
+export function testKey(): string {
   privateKey ??= generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey;
   return privateKey;
 }
