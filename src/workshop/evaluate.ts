@@ -119,6 +119,7 @@ export function evaluate(input: EvaluateInput): Evaluation {
     readiness,
     state,
     problems: built.problems.length,
+    observed: input.observed,
   });
 
   return {

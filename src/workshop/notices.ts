@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
-import type { Plan } from '../capacity/types.js';
+import type { ObservedNode, Plan } from '../capacity/types.js';
+import { preflightCheck } from '../kube/preflight.js';
 import { safeLogin } from '../render/escape.js';
 import type { MarkerState } from './marker.js';
 import type { Readiness } from './readiness.js';
@@ -28,6 +29,8 @@ export interface NoticeInput {
   readiness: Readiness;
   state: MarkerState;
   problems: number;
+  /** Live pool figures when the cluster is reachable: the pre-flight check compares them with the plan. */
+  observed?: ObservedNode | null;
 }
 
 export function noticeMarker(key: string): string {
@@ -66,6 +69,24 @@ export function dueNotices(input: NoticeInput): Notice[] {
         key: `merge-ready-pr:${ready.number}`,
         body: `⏰ Hub team: the ready-mode PR ${ready.url} is not merged yet and must be by **${mergeBy.setZone(plan.timeZone).toFormat('ccc d LLL HH:mm ZZZZ')}** (the pre-warm lead before the first day). Until it is, the first attendees will wait for nodes.\n\n${noticeMarker(`merge-ready-pr:${ready.number}`)}`,
       });
+    }
+  }
+
+  // Pre-flight, on each event day from the pre-warm lead: are the planned warm nodes really there?
+  // (An unmerged PR is the merge reminder's job; placeholders are not observed yet.)
+  if (plan && ready && input.observed) {
+    const check = preflightCheck({
+      now: input.now,
+      windows: plan.readyMode.days,
+      leadMinutes: plan.readyMode.leadMinutes,
+      plannedMinNodes: plan.readyMode.minNodes,
+      plannedPlaceholders: 0,
+      observed: { readyNodes: input.observed.readyNodes, placeholdersRunning: 0 },
+      readyModePrMerged: true,
+    });
+    const day = plan.readyMode.days.find((d) => Date.parse(d.end) > now.toMillis())?.start.slice(0, 10);
+    if (check.due && check.warnings.length && day) {
+      notices.push({ key: `preflight:${day}`, body: `⚠️ Pre-flight check for ${day}: ${check.warnings.join(' ')}\n\n${noticeMarker(`preflight:${day}`)}` });
     }
   }
 

@@ -47,6 +47,17 @@ describe('clock-driven notices (fake clock)', () => {
     expect(keys(input({ ...base, state: merged, now: '2027-03-09T15:00:00Z' }))).toEqual([]);
   });
 
+  test('pre-flight on an event day: fewer Ready nodes than planned warm ones → one notice for that day', () => {
+    const state = { ...EMPTY_STATE, pullRequests: [{ phase: 'ready' as const, number: 101, url: 'u', state: 'merged' as const, planHash: 'p', before: {} }] };
+    const observed = (readyNodes: number) => ({ allocatableCpu: 3.92, allocatableMemory: 29e9, daemonsetCpu: 0.4, daemonsetMemory: 6e8, daemonsetPods: 9, readyNodes });
+    const base = { plan: samplePlan(), readiness: readiness('go'), state, now: '2027-03-10T14:30:00Z' }; // 08:30 CST, within the lead
+    const [notice] = dueNotices(input({ ...base, observed: observed(1) }));
+    expect(notice?.key).toBe('preflight:2027-03-10');
+    expect(notice?.body).toContain('Only 1 of 4 planned nodes are Ready');
+    expect(dueNotices(input({ ...base, observed: observed(4) }))).toEqual([]);
+    expect(dueNotices(input({ ...base, now: '2027-03-09T14:30:00Z', observed: observed(0) }))).toEqual([]); // the day before
+  });
+
   test('closing summary after the end, for go requests, keeping the label for the record', () => {
     const base = { plan: samplePlan(), readiness: readiness('go') };
     expect(keys(input({ ...base, now: '2027-03-12T22:59:00Z' }))).toEqual([]); // 16:59 CST
