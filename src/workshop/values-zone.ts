@@ -146,7 +146,11 @@ function resolveIana(key: string): string | null {
 function offsetZone(sign: string, hours: string, minutes: string | undefined): string | null {
   const total = (Number(hours) * 60 + Number(minutes ?? 0)) * (sign === '+' ? 1 : -1);
   if (!Number.isFinite(total) || Number(minutes ?? 0) > 59 || total < -12 * 60 || total > 14 * 60) return null;
-  return FixedOffsetZone.instance(total).name;
+  // Written by hand: luxon names some offsets in a form it does not read back (`UTC-5:9` for −5:09).
+  if (total === 0) return 'UTC';
+  const abs = Math.abs(total);
+  const name = `UTC${total < 0 ? '-' : '+'}${Math.floor(abs / 60)}${abs % 60 ? `:${String(abs % 60).padStart(2, '0')}` : ''}`;
+  return FixedOffsetZone.parseSpecifier(name) ? name : null;
 }
 
 const NAMED_OFFSET = /(?<![A-Za-z0-9])(?:UTC|GMT|UT)\s?([+\-\u2212])\s?(\d{1,2})(?::?(\d{2}))?(?![\d:])/i;
