@@ -65,7 +65,8 @@ function clock(hhmm: string): number | null {
   return match ? Number(match[1]) * 60 + Number(match[2]) : null;
 }
 
-function offsetOf(isoText: string): number {
+/** The UTC offset written at the end of an ISO instant, in minutes. */
+export function offsetOf(isoText: string): number {
   const match = /([+-])(\d{2}):(\d{2})$/.exec(isoText);
   return match ? (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3])) : 0;
 }

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { offsetOf } from '../capacity/ready-mode.js';
 import type { Plan } from '../capacity/types.js';
 import { escapeMarkdown } from './escape.js';
 
@@ -80,7 +81,7 @@ function dayChart(plan: Plan, zone: string): string[] {
   const day = plan.readyMode.days[0];
   if (!window || !day) return [];
   // Plain instants and the day's own offset: this chart is drawn on every reconcile.
-  const offset = offsetMinutes(day.start);
+  const offset = offsetOf(day.start);
   const [windowStart, windowEnd, dayStart, dayEnd] = [window.start, window.end, day.start, day.end].map(Date.parse) as [number, number, number, number];
   const hour = 3_600_000;
   const first = Math.floor((windowStart + offset * 60_000) / hour) * hour - offset * 60_000 - hour;
@@ -107,12 +108,6 @@ function dayChart(plan: Plan, zone: string): string[] {
       return `| ${local(d.start, 'ccc d LLL')} | ${local(w?.start, 'HH:mm')} | ${local(d.start, 'HH:mm')}–${local(d.end, 'HH:mm ZZZZ')} | ${plan.readyMode.minNodes} | ${plan.nodes} |`;
     }),
   ];
-}
-
-/** The UTC offset written at the end of an ISO instant, in minutes. */
-function offsetMinutes(iso: string): number {
-  const match = /([+-])(\d{2}):(\d{2})$/.exec(iso);
-  return match ? (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3])) : 0;
 }
 
 function mermaidSafe(text: string): string {
