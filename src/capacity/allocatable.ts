@@ -133,6 +133,11 @@ export function fmtBytes(bytes: number): string {
   return `${(bytes / GiB).toFixed(2)} GiB`;
 }
 
+/** GiB with at most two decimals, trailing zeros dropped (`4 GiB`, `27.16 GiB`). */
+export function fmtGiB(bytes: number): string {
+  return `${+(bytes / GiB).toFixed(2)} GiB`;
+}
+
 export function fmtCpu(cores: number): string {
   return String(round(cores, 3));
 }

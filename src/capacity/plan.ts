@@ -1,4 +1,4 @@
-import { nodeCapacity } from './allocatable.js';
+import { fmtGiB, nodeCapacity } from './allocatable.js';
 import { familyOf, knownTypes, lookupInstanceType, priceIn, type InstanceType } from './catalog.js';
 import { checkQuotas } from './quotas.js';
 import { eventDays, hoursIn, overlaps, readyWindows } from './ready-mode.js';
@@ -6,7 +6,6 @@ import { aggregateThroughput } from './storage.js';
 import { GPU_NODE_START_SECONDS, NODE_START_SECONDS, simulateArrivals } from './timeline.js';
 import type { NodeCapacity, PlanInput, Plan, Risk } from './types.js';
 
-const GiB = 1024 ** 3;
 /** Seconds for a server to start on a warm node with the image already pulled (named default). */
 export const SPAWN_SECONDS = 15;
 /** Headroom kept inside each node so exactly one whole-node placeholder fits (kubelet rounding, sidecars). */
@@ -213,7 +212,4 @@ function money(value: number): number {
   return Math.round(value * 100) / 100;
 }
 
-function fmtGiB(bytes: number): string {
-  return `${+(bytes / GiB).toFixed(2)} GiB`;
-}
 

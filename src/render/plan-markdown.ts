@@ -1,9 +1,9 @@
 import { DateTime } from 'luxon';
+import { fmtCpu, fmtGiB } from '../capacity/allocatable.js';
 import { offsetOf } from '../capacity/ready-mode.js';
 import type { Plan } from '../capacity/types.js';
 import { escapeMarkdown } from './escape.js';
 
-const GiB = 1024 ** 3;
 
 /**
  * The plan in the status comment: a plain-words summary, the numbers, the risks, a Mermaid gantt of
@@ -26,9 +26,9 @@ export function renderPlanMarkdown(plan: Plan, options: { timeZone: string }): s
     '',
     '| | |',
     '|---|---|',
-    `| Users per node | ${plan.usersPerNode}, bound by ${plan.bindingResource} (${fmtCpu(plan.node.availableCpu)} CPU and ${gib(plan.node.availableMemoryBytes)} free for users per node) |`,
+    `| Users per node | ${plan.usersPerNode}, bound by ${plan.bindingResource} (${fmtCpu(plan.node.availableCpu)} CPU and ${fmtGiB(plan.node.availableMemoryBytes)} free for users per node) |`,
     `| Nodes at peak | ${plan.nodes}${plan.otherNodes ? ` + ${plan.otherNodes} for overlapping workshops` : ''} |`,
-    `| Warm nodes / placeholders | ${rm.minNodes} / ${rm.placeholders.replicas} whole-node pods of ${fmtCpu(rm.placeholders.cpu)} CPU, ${gib(rm.placeholders.memory)} |`,
+    `| Warm nodes / placeholders | ${rm.minNodes} / ${rm.placeholders.replicas} whole-node pods of ${fmtCpu(rm.placeholders.cpu)} CPU, ${fmtGiB(rm.placeholders.memory)} |`,
     `| Longest wait for a server | ${duration(plan.timeline.waitWithoutReadyMode)} without ready mode, ${duration(plan.timeline.waitWithReadyMode)} with |`,
     `| Attendees waiting for a node | ${pct(plan.timeline.fractionWaiting)} without ready mode, ${pct(plan.timeline.fractionWaitingWithReadyMode)} with |`,
     `| New node ready in | ${duration(plan.timeline.nodeStartSeconds + plan.timeline.imagePullSeconds)} (start ${duration(plan.timeline.nodeStartSeconds)} + image pull ${duration(plan.timeline.imagePullSeconds)}) |`,
@@ -114,13 +114,7 @@ function mermaidSafe(text: string): string {
   return text.replace(/[:#;%{}<>"]/g, ' ');
 }
 
-function gib(bytes: number): string {
-  return `${+(bytes / GiB).toFixed(2)} GiB`;
-}
 
-function fmtCpu(cores: number): string {
-  return String(Math.round(cores * 1000) / 1000);
-}
 
 function pct(fraction: number): string {
   return `${Math.round(fraction * 100)}%`;

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import type { Config } from '../config/schema.js';
+import { fmtGiB } from '../capacity/allocatable.js';
 import type { Plan } from '../capacity/types.js';
 import { ASSUMPTION_KEYS } from '../workshop/commands.js';
 import { encodeMarker, replyMarker, type MarkerState } from '../workshop/marker.js';
@@ -72,7 +73,6 @@ function understood(request: WorkshopRequest, config: Config): Array<{ name: str
   const zone = request.timeZone;
   const when = (iso: string) => DateTime.fromISO(iso, { zone }).toFormat('ccc d LLL yyyy, HH:mm ZZZZ');
   const hub = config.hubs[request.hub];
-  const gib = (bytes: number) => `${+(bytes / 1024 ** 3).toFixed(2)} GiB`;
   const rows: Array<[string, string | null]> = [
     ['Hub', `${request.hub}${hub?.url ? ` (${hub.url})` : ''} on cluster ${hub?.cluster ?? '?'}`],
     ['Community', request.community],
@@ -81,7 +81,7 @@ function understood(request: WorkshopRequest, config: Config): Array<{ name: str
     ['Last day ends', when(request.end)],
     ['Daily hours', `${request.dailyHours.start}–${request.dailyHours.end} (${zone})`],
     ['Peak simultaneous attendees', String(request.attendees)],
-    ['Per user', `${request.cpuGuarantee} CPU, ${gib(request.memoryGuaranteeBytes)} guaranteed (limits ${request.cpuLimit} CPU, ${gib(request.memoryLimitBytes)})`],
+    ['Per user', `${request.cpuGuarantee} CPU, ${fmtGiB(request.memoryGuaranteeBytes)} guaranteed (limits ${request.cpuLimit} CPU, ${fmtGiB(request.memoryLimitBytes)})`],
     ['GPU', request.gpu ? 'yes' : 'no'],
     ['Image', request.image],
     ['Data per attendee', request.dataPerUserGB === null ? null : `${request.dataPerUserGB} GB${request.dataSource ? ` from ${request.dataSource}` : ''}`],
