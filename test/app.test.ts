@@ -1,6 +1,6 @@
 import nock from 'nock';
 import type { Probot } from 'probot';
-import { API, REPO, exampleConfigYaml, fixedClock, nockConfig, nockDashboard, nockToken, payload, recordRequests, restComment, restIssue, restLabel, testProbot } from './support/probot.js';
+import { API, REPO, exampleConfigYaml, fixedClock, nockConfig, nockIssueReads, nockToken, payload, recordRequests, restComment, restIssue, restLabel, testProbot } from './support/probot.js';
 
 const NOW = '2027-02-01T15:00:00Z';
 type Payload = { issue: Record<string, unknown> & { number: number }; comment?: Record<string, unknown> };
@@ -21,12 +21,7 @@ describe('webhooks (Probot + nock, real payload and REST shapes)', () => {
   test('opened → one status comment with the plan, the readiness label created with its colour', async () => {
     let commentBody = '';
     let labelsSent: unknown;
-    const scope = nock(API);
-    nockToken(scope);
-    nockConfig(scope, exampleConfigYaml());
-    scope.get(`${REPO}/issues/17`).reply(200, restIssue(opened.issue, ['workshop-request']));
-    scope.get(`${REPO}/issues/17/comments`).query({ per_page: 100 }).reply(200, []);
-    nockDashboard(scope);
+    const scope = nockIssueReads(nock(API), opened.issue);
     scope.post(`${REPO}/issues/17/comments`, (body: { body: string }) => ((commentBody = body.body), true)).reply(201, restComment(501, 'x', { app: true }));
     scope.post(`${REPO}/issues/17/labels`, (body: { labels: string[] }) => ((labelsSent = body.labels), true)).reply(200, [restLabel('workshop-request', '0052cc', 'x'), restLabel('readiness: modeled')]);
     scope.patch(`${REPO}/labels/readiness%3A%20modeled`, { color: '1d76db', description: 'Workshop request: capacity plan fits with no blocking risk' }).reply(200, restLabel('readiness: modeled', '1d76db', 'x'));
@@ -44,12 +39,7 @@ describe('webhooks (Probot + nock, real payload and REST shapes)', () => {
   test('edited → the same comment updated in place; the same delivery twice → zero writes the second time', async () => {
     // First delivery creates the comment; capture it to serve it back.
     let commentBody = '';
-    const first = nock(API);
-    nockToken(first);
-    nockConfig(first, exampleConfigYaml());
-    first.get(`${REPO}/issues/17`).reply(200, restIssue(opened.issue, ['workshop-request']));
-    first.get(`${REPO}/issues/17/comments`).query({ per_page: 100 }).reply(200, []);
-    nockDashboard(first);
+    const first = nockIssueReads(nock(API), opened.issue);
     first.post(`${REPO}/issues/17/comments`, (b: { body: string }) => ((commentBody = b.body), true)).reply(201, restComment(501, 'x', { app: true }));
     first.post(`${REPO}/issues/17/labels`).reply(200, [restLabel('readiness: modeled', '1d76db', 'x')]);
     await probot.receive({ id: 'delivery-2', name: 'issues', payload: opened as never });
@@ -58,10 +48,7 @@ describe('webhooks (Probot + nock, real payload and REST shapes)', () => {
     // Redelivery: GitHub now has our comment and label; nothing may be written.
     const again = nock(API);
     const recorder = recordRequests(again);
-    nockConfig(again, exampleConfigYaml());
-    again.get(`${REPO}/issues/17`).reply(200, restIssue(opened.issue, ['workshop-request', 'readiness: modeled']));
-    again.get(`${REPO}/issues/17/comments`).query({ per_page: 100 }).reply(200, [restComment(501, commentBody, { app: true })]);
-    nockDashboard(again);
+    nockIssueReads(again, opened.issue, { token: false, labels: ['workshop-request', 'readiness: modeled'], comments: [restComment(501, commentBody, { app: true })] });
     await probot.receive({ id: 'delivery-2', name: 'issues', payload: opened as never });
     recorder.stop();
     expect(again.isDone()).toBe(true);
@@ -72,11 +59,7 @@ describe('webhooks (Probot + nock, real payload and REST shapes)', () => {
     const edited = { ...opened, action: 'edited', changes: { body: { from: opened.issue.body } } };
     const newBody = String(opened.issue.body).replace('about 60-80', '90');
     let patched = '';
-    const edit = nock(API);
-    nockConfig(edit, exampleConfigYaml());
-    edit.get(`${REPO}/issues/17`).reply(200, restIssue({ ...opened.issue, body: newBody }, ['workshop-request', 'readiness: modeled']));
-    edit.get(`${REPO}/issues/17/comments`).query({ per_page: 100 }).reply(200, [restComment(501, commentBody, { app: true })]);
-    nockDashboard(edit);
+    const edit = nockIssueReads(nock(API), { ...opened.issue, body: newBody }, { token: false, labels: ['workshop-request', 'readiness: modeled'], comments: [restComment(501, commentBody, { app: true })] });
     edit.patch(`${REPO}/issues/comments/501`, (b: { body: string }) => ((patched = b.body), true)).reply(200, restComment(501, 'x', { app: true }));
     await probot.receive({ id: 'delivery-3', name: 'issues', payload: { ...edited, issue: { ...opened.issue, body: newBody } } as never });
     expect(edit.isDone()).toBe(true);

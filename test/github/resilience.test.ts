@@ -1,7 +1,7 @@
 import nock from 'nock';
 import { Probot, ProbotOctokit } from 'probot';
 import { createApp } from '../../src/app.js';
-import { API, REPO, exampleConfigYaml, fixedClock, nockConfig, nockDashboard, nockToken, payload, restComment, restIssue, restLabel, testKey } from '../support/probot.js';
+import { API, REPO, fixedClock, nockIssueReads, payload, restComment, restLabel, testKey } from '../support/probot.js';
 
 const opened = payload<{ issue: Record<string, unknown> }>('issues.opened');
 
@@ -12,13 +12,7 @@ async function resilientProbot() {
   return probot;
 }
 
-function readsFor(scope: nock.Scope) {
-  nockToken(scope);
-  nockConfig(scope, exampleConfigYaml());
-  scope.get(`${REPO}/issues/17`).reply(200, restIssue(opened.issue, ['workshop-request']));
-  scope.get(`${REPO}/issues/17/comments`).query({ per_page: 100 }).reply(200, []);
-  nockDashboard(scope);
-}
+const readsFor = (scope: nock.Scope) => nockIssueReads(scope, opened.issue);
 
 describe('retries and secondary rate limits (Probot retry + throttling plugins, nock)', () => {
   beforeEach(() => nock.disableNetConnect());

@@ -69,6 +69,22 @@ export function nockDashboard(scope: nock.Scope, issues: unknown[] = []): nock.S
     .reply(200, issues);
 }
 
+/**
+ * The reads every reconcile of issue #17 makes, in order: token (optional), config, the issue with
+ * its current labels, its comments, and the dashboard registry.
+ */
+export function nockIssueReads(
+  scope: nock.Scope,
+  issue: Record<string, unknown>,
+  options: { labels?: string[]; comments?: unknown[]; token?: boolean; config?: string } = {},
+): nock.Scope {
+  if (options.token ?? true) nockToken(scope);
+  nockConfig(scope, options.config ?? exampleConfigYaml());
+  scope.get(`${REPO}/issues/17`).reply(200, restIssue(issue, options.labels ?? ['workshop-request']));
+  scope.get(`${REPO}/issues/17/comments`).query({ per_page: 100 }).reply(200, options.comments ?? []);
+  return nockDashboard(scope);
+}
+
 /** REST shape of an issue comment (GET/POST /issues/{n}/comments). */
 export function restComment(id: number, body: string, options: { login?: string; app?: boolean; createdAt?: string; updatedAt?: string } = {}) {
   const login = options.login ?? (options.app ? 'workshop-readiness[bot]' : 'hub-engineer');
