@@ -83,14 +83,9 @@ const PER_USER = /\s*(?:\b(?:of\s+)?(?:ram|memory|mem)\b)?\s*(?:\b(?:per|for eac
  * 1024³ bytes and MB = M = MiB = 1024² bytes. A number without a unit is a failure (ask for "4 GB").
  */
 export function parseMemory(text: string): ParseResult<number | null> {
-  if (isMissingText(text)) return MISSING;
-  if (isHubDefaultChoice(text)) return success(null);
-  const t = normalise(text);
   const example = 'write it like 4 GB';
-  if (t.length > MAX_LENGTH) return failure(`is too long to be an amount of memory; ${example}`);
-  const read = amount(dropQualifiers(t).replace(PER_USER, ''));
-  if (read === 'negative') return failure(`${quote(text)} is negative; ${example}`);
-  if (read === null) return failure(`could not read ${quote(text)} as an amount of memory; ${example}`);
+  const read = perUserAmount(text, 'an amount of memory', example);
+  if (read === null || 'ok' in read) return read ?? success(null);
   if (read.unit === '') return failure(`${quote(text)} has no unit; ${example}`);
   const factor = BINARY.find(([pattern]) => pattern.test(read.unit))?.[1];
   if (factor === undefined) return failure(`${quote(text)} has a unit we do not know; ${example}`);
@@ -102,18 +97,28 @@ export function parseMemory(text: string): ParseResult<number | null> {
 }
 
 /**
+ * The shared start of the per-user parsers: missing → MISSING, "use the hub's default" → null, else
+ * the number and unit read, or a failure saying why (`noun` names what was expected).
+ */
+function perUserAmount(text: string, noun: string, example: string): { value: number; unit: string } | ParseResult<never> | null {
+  if (isMissingText(text)) return MISSING;
+  if (isHubDefaultChoice(text)) return null;
+  const t = normalise(text);
+  if (t.length > MAX_LENGTH) return failure(`is too long to be ${noun}; ${example}`);
+  const read = amount(dropQualifiers(t).replace(PER_USER, ''));
+  if (read === 'negative') return failure(`${quote(text)} is negative; ${example}`);
+  if (read === null) return failure(`could not read ${quote(text)} as ${noun}; ${example}`);
+  return read;
+}
+
+/**
  * Reads CPU per user as cores, or null for "use the hub's default": `2`, `0.5`, `2 CPUs`,
  * `2 cores`, `1 vCPU`, and Kubernetes millicores `500m` (= 0.5). Zero is a failure.
  */
 export function parseCpu(text: string): ParseResult<number | null> {
-  if (isMissingText(text)) return MISSING;
-  if (isHubDefaultChoice(text)) return success(null);
-  const t = normalise(text);
   const example = 'write it like 2 or 0.5';
-  if (t.length > MAX_LENGTH) return failure(`is too long to be a number of CPUs; ${example}`);
-  const read = amount(dropQualifiers(t).replace(PER_USER, ''));
-  if (read === 'negative') return failure(`${quote(text)} is negative; ${example}`);
-  if (read === null) return failure(`could not read ${quote(text)} as a number of CPUs; ${example}`);
+  const read = perUserAmount(text, 'a number of CPUs', example);
+  if (read === null || 'ok' in read) return read ?? success(null);
   let cores: number;
   if (/^(?:m|millicores?|millicpus?|mcpus?)$/.test(read.unit)) cores = read.value / 1000;
   else if (/^(?:|cpus?|cores?|cpu cores?|v ?cpus?|v ?cores?|virtual cpus?|threads?|processors?)$/.test(read.unit)) cores = read.value;
