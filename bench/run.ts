@@ -10,7 +10,7 @@ import { packageRoot } from '../src/paths.js';
 import { generateKeyPairSync } from 'node:crypto';
 import nock from 'nock';
 import { Probot, ProbotOctokit } from 'probot';
-import { createApp } from '../src/app.js';
+import { createApp } from '../src/server/app.js';
 import { FakeGitHub } from './fake-github.js';
 import { benchPlans } from './plan.bench.js';
 

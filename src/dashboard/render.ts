@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { escapeMarkdown } from '../render/escape.js';
+import { escapeMarkdown } from '../text/escape.js';
 import { hiddenJson } from '../workshop/marker.js';
 import { template } from '../render/templates.js';
 import type { OtherWorkshop } from '../capacity/types.js';

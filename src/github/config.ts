@@ -1,6 +1,6 @@
 import type { ProbotOctokit } from 'probot';
 import { validateConfig } from '../config/schema.js';
-import type { ConfigLoad } from '../reconcile.js';
+import type { ConfigLoad } from '../pipeline/reconcile.js';
 import { readFormDefinition } from '../workshop/form.js';
 
 export const CONFIG_FILE = 'workshop-readiness.yml';

@@ -1,5 +1,5 @@
 import type { ProbotOctokit } from 'probot';
-import type { CommentSnapshot, IssuePort, IssueSnapshot, Permission } from '../ports.js';
+import type { CommentSnapshot, IssuePort, IssueSnapshot, Permission } from '../pipeline/ports.js';
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 

@@ -1,4 +1,4 @@
-import type { CommentSnapshot, IssuePort, IssueSnapshot, Permission, Reaction } from '../ports.js';
+import type { CommentSnapshot, IssuePort, IssueSnapshot, Permission, Reaction } from '../pipeline/ports.js';
 
 /**
  * An in-memory issue for the CLI, the demo and tests of the pipeline: same port, no network. It keeps

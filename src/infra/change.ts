@@ -1,6 +1,6 @@
 import type { ClusterConfig, PoolConfig } from '../config/schema.js';
 import type { Plan } from '../capacity/types.js';
-import { patchPlaceholders, restorePlaceholders, readPlaceholders, type PlaceholderSnapshot } from './helm-values.js';
+import { patchPlaceholders, restorePlaceholders, readPlaceholders, type PlaceholderSnapshot } from './helm/values.js';
 import { infraFormats, unifiedDiff } from './index.js';
 import type { PoolValues } from './types.js';
 

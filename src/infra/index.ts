@@ -8,8 +8,8 @@ import type { InfraFormat } from './types.js';
 
 export { eksctlJsonnetFormat } from './eksctl-jsonnet.js';
 export { tfvarsFormat } from './tfvars.js';
-export { patchPlaceholders, readPlaceholders, restorePlaceholders } from './helm-values.js';
-export type { PlaceholderPatchResult, PlaceholderRead, PlaceholderSnapshot } from './helm-values.js';
+export { patchPlaceholders, readPlaceholders, restorePlaceholders } from './helm/values.js';
+export type { PlaceholderPatchResult, PlaceholderRead, PlaceholderSnapshot } from './helm/values.js';
 export type * from './types.js';
 
 /** Every pool-file format, keyed like `infra.format` in the cluster config (`InfraFormatName`). */

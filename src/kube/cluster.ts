@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import type { ClusterConfig, PoolConfig } from '../config/schema.js';
-import type { Logger } from '../ports.js';
+import type { Logger } from '../pipeline/ports.js';
 import { toKubeError } from './errors.js';
 import { poolNodeSelector } from './labels.js';
 import { runLoadTest } from './load-test.js';

@@ -1,5 +1,5 @@
 import { ApiException, type CoreV1Api, type V1Pod } from '@kubernetes/client-node';
-import type { Logger } from '../ports.js';
+import type { Logger } from '../pipeline/ports.js';
 import { oneLine, toKubeError } from './errors.js';
 import { equalitySelector, poolNodeSelector, runSelector } from './labels.js';
 import { isSchedulableReady } from './observe.js';

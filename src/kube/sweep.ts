@@ -1,5 +1,5 @@
 import type { CoreV1Api, V1Pod } from '@kubernetes/client-node';
-import type { Logger } from '../ports.js';
+import type { Logger } from '../pipeline/ports.js';
 import { toKubeError } from './errors.js';
 import { ANNOTATION_DEADLINE, ANNOTATION_REPLICAS, ANNOTATION_STARTED_AT, equalitySelector, LABEL_ISSUE, LABEL_RUN } from './labels.js';
 import type { RunningLoadTest } from './types.js';

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { fmtCpu, fmtGiB } from '../capacity/allocatable.js';
 import { offsetOf } from '../capacity/ready-mode.js';
 import type { Plan } from '../capacity/types.js';
-import { escapeMarkdown } from './escape.js';
+import { escapeMarkdown } from '../text/escape.js';
 
 
 /**

@@ -7,7 +7,7 @@ import { encodeMarker, replyMarker, type MarkerState } from '../workshop/marker.
 import type { Readiness, Stage } from '../workshop/readiness.js';
 import { FIELD_NAMES } from '../workshop/request.js';
 import type { Problem, WorkshopRequest } from '../workshop/types.js';
-import { escapeMarkdown, safeLogin } from './escape.js';
+import { escapeMarkdown, safeLogin } from '../text/escape.js';
 import { renderPlanMarkdown } from './plan-markdown.js';
 import { template } from './templates.js';
 

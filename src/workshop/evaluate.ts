@@ -1,7 +1,7 @@
 import type { Config } from '../config/schema.js';
 import { computePlan } from '../capacity/plan.js';
 import type { ObservedNode, OtherWorkshop, Plan } from '../capacity/types.js';
-import type { CommentSnapshot, IssueSnapshot, Reaction } from '../ports.js';
+import type { CommentSnapshot, IssueSnapshot, Reaction } from '../pipeline/ports.js';
 import { renderStatusComment, renderReply } from '../render/status-comment.js';
 import { describeCommand } from './commands.js';
 import { extractFields, type FormReader } from './form.js';
@@ -12,7 +12,7 @@ import { deriveReadiness, desiredLabels, type Readiness } from './readiness.js';
 import { replayCommands, type Outcome, type Replay } from './replay.js';
 import { buildRequest } from './request.js';
 import { dueNotices, type Notice } from './notices.js';
-import { parseDateTime } from './values.js';
+import { parseDateTime } from './values/index.js';
 import type { Problem, WorkshopRequest } from './types.js';
 
 /** Everything the pure pipeline reads: the issue, its comments, the config and what adapters observed. */

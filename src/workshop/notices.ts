@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import type { ObservedNode, Plan } from '../capacity/types.js';
 import { preflightCheck } from '../kube/preflight.js';
-import { safeLogin } from '../render/escape.js';
+import { safeLogin } from '../text/escape.js';
 import type { MarkerState } from './marker.js';
 import type { Readiness } from './readiness.js';
 import type { WorkshopRequest } from './types.js';

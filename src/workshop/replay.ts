@@ -1,6 +1,6 @@
 import { ASSUMPTION_KEYS, parseCommands, type AssumptionKey, type Command } from './commands.js';
 import type { AcknowledgedCommand } from './marker.js';
-import { parseCount, parseCpu, parseMemory, parseSizeGB } from './values.js';
+import { parseCount, parseCpu, parseMemory, parseSizeGB } from './values/index.js';
 
 /**
  * Replays every command of an issue's history, in order, on every reconcile: the stage is derived,

@@ -12,7 +12,7 @@ import {
   parseSizeGB,
   parseYesNo,
   type ParseResult,
-} from './values.js';
+} from './values/index.js';
 
 /** Friendly field names used in problem sentences (match the labels of templates/issue-form/workshop.yml). */
 export const FIELD_NAMES: Record<string, string> = {

@@ -1,6 +1,6 @@
 import nock from 'nock';
 import { Probot, ProbotOctokit } from 'probot';
-import { createApp } from '../../src/app.js';
+import { createApp } from '../../src/server/app.js';
 import { API, REPO, fixedClock, nockIssueReads, payload, restComment, restLabel, testKey } from '../support/probot.js';
 
 const opened = payload<{ issue: Record<string, unknown> }>('issues.opened');

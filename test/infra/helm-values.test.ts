@@ -1,5 +1,5 @@
 import { parse } from 'yaml';
-import { patchPlaceholders, readPlaceholders, restorePlaceholders, type PlaceholderPatchResult, type PlaceholderSnapshot } from '../../src/infra/helm-values.js';
+import { patchPlaceholders, readPlaceholders, restorePlaceholders, type PlaceholderPatchResult, type PlaceholderSnapshot } from '../../src/infra/helm/values.js';
 import type { PlaceholderSizing } from '../../src/infra/types.js';
 import { changedLines, fixture } from './support.js';
 

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { MAX_MEMORY_BYTES, formatMemory, parseCpu, parseMemory, sameCpu } from '../../src/infra/quantity.js';
+import { MAX_MEMORY_BYTES, formatMemory, parseCpu, parseMemory, sameCpu } from '../../src/infra/helm/quantity.js';
 
 const GiB = 2 ** 30;
 

@@ -2,8 +2,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import nock from 'nock';
 import { Probot, ProbotOctokit } from 'probot';
-import { createApp } from '../../src/app.js';
-import type { Clock } from '../../src/ports.js';
+import { createApp } from '../../src/server/app.js';
+import type { Clock } from '../../src/pipeline/ports.js';
 
 export const APP_ID = 123;
 export const API = 'https://api.github.com';

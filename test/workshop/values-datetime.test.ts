@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { parseDailyHours, parseDateTime, type ParseResult } from '../../src/workshop/values.js';
+import { parseDailyHours, parseDateTime, type ParseResult } from '../../src/workshop/values/index.js';
 
 const NOW = '2026-06-01T12:00:00Z';
 

@@ -13,7 +13,7 @@ import {
   parseTimeZone,
   parseYesNo,
   type ParseResult,
-} from '../../src/workshop/values.js';
+} from '../../src/workshop/values/index.js';
 
 const NOW = '2026-06-01T12:00:00Z';
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { DateTime } from 'luxon';
-import { findTimeZone, parseTimeZone } from '../../src/workshop/values.js';
+import { findTimeZone, parseTimeZone } from '../../src/workshop/values/index.js';
 
 describe('parseTimeZone', () => {
   test.each([

@@ -8,7 +8,7 @@ import {
   parseSizeGB,
   parseYesNo,
   type ParseResult,
-} from '../../src/workshop/values.js';
+} from '../../src/workshop/values/index.js';
 
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;

@@ -1,12 +1,12 @@
 import { DateTime } from 'luxon';
-import type { Config } from './config/schema.js';
-import type { Plan } from './capacity/types.js';
-import type { InfraRepoPort, PullRequestInfo } from './github/infra-repo.js';
-import { computeInfraChange, infraPaths, type InfraBefore } from './infra/change.js';
+import type { Config } from '../config/schema.js';
+import type { Plan } from '../capacity/types.js';
+import type { InfraRepoPort, PullRequestInfo } from '../github/infra-repo.js';
+import { computeInfraChange, infraPaths, type InfraBefore } from '../infra/change.js';
 import type { Logger } from './ports.js';
-import { template } from './render/templates.js';
-import type { MarkerState, PullRequestRecord } from './workshop/marker.js';
-import type { Stage } from './workshop/readiness.js';
+import { template } from '../render/templates.js';
+import type { MarkerState, PullRequestRecord } from '../workshop/marker.js';
+import type { Stage } from '../workshop/readiness.js';
 
 /**
  * The infrastructure-PR step of the reconcile: on `go` the ready-mode PR, after the event the

@@ -1,16 +1,13 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import { parse as parseYaml } from 'yaml';
-import { validateConfig } from './config/schema.js';
-import { MemoryIssue } from './github/memory.js';
-import type { Clock } from './ports.js';
-import { silentLogger } from './ports.js';
-import { reconcile, type ConfigLoad } from './reconcile.js';
+import { MemoryIssue } from '../github/memory.js';
+import { silentLogger } from '../pipeline/ports.js';
+import { reconcile } from '../pipeline/reconcile.js';
 import { runDemo } from './demo.js';
+import { fixedClock, readConfigFile, readInput } from './io.js';
 
-import { infraChangeFromDir, parseInfraArgs, UsageError, writeChange } from './cli-infra.js';
+import { infraChangeFromDir, parseInfraArgs, UsageError, writeChange } from './infra.js';
 
 export { UsageError };
 
@@ -18,31 +15,6 @@ const USAGE = `usage:
   workshop-readiness plan --config <file.yml> --issue <body.md> [--title T] [--now <ISO>] [--json]
   workshop-readiness infra --config <file.yml> --issue <body.md> --infra-dir <dir> [--now <ISO>] [--phase ready|scale-down] [--write]
   workshop-readiness demo [--now <ISO>]`;
-
-/** Reads and validates a config file; UsageError with a one-line reason otherwise. */
-export function readConfigFile(file: string): ConfigLoad & { kind: 'ok' } {
-  const raw = parseYaml(readInput(file, 'config'));
-  const result = validateConfig(raw);
-  if (!result.ok) {
-    throw new UsageError(`invalid config ${file}: ${result.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
-  }
-  return { kind: 'ok', config: result.config };
-}
-
-export function readInput(file: string, what: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new UsageError(`cannot read the ${what} file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
-}
-
-export function fixedClock(now: string | undefined): Clock {
-  if (now === undefined) return { now: () => new Date() };
-  const instant = new Date(now);
-  if (Number.isNaN(instant.getTime())) throw new UsageError(`--now "${now}" is not an ISO date-time (write it like 2027-02-01T12:00:00Z)`);
-  return { now: () => instant };
-}
 
 /** The pipeline offline on one issue body, through the real reconcile and an in-memory issue. */
 export async function planOffline(options: { config: string; issue: string; title?: string | undefined; now?: string | undefined }) {

@@ -1,4 +1,4 @@
-import { MAX_LENGTH, MISSING, failure, isMissingText, normalise, quote, success, type ParseResult } from './values-common.js';
+import { MAX_LENGTH, MISSING, failure, isMissingText, normalise, quote, success, type ParseResult } from './common.js';
 
 /**
  * True when the value asks for the hub's default rather than an amount: the dropdown option "Use

@@ -5,9 +5,9 @@
  */
 import { diffLines } from 'diff';
 import { isMap, isScalar, parseDocument } from 'yaml';
-import { isCount } from './validate.js';
+import { isCount } from '../validate.js';
 import { MAX_MEMORY_BYTES, floorMilli, parseCpu, parseMemory } from './quantity.js';
-import type { PlaceholderSizing } from './types.js';
+import type { PlaceholderSizing } from '../types.js';
 
 const PLACEHOLDER = ['jupyterhub', 'scheduling', 'userPlaceholder'] as const;
 

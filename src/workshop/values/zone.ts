@@ -1,5 +1,5 @@
 import { FixedOffsetZone, IANAZone } from 'luxon';
-import { MAX_LENGTH, MISSING, failure, isMissingText, normalise, quote, success, type ParseResult } from './values-common.js';
+import { MAX_LENGTH, MISSING, failure, isMissingText, normalise, quote, success, type ParseResult } from './common.js';
 
 /**
  * Time zones as people write them in a form. Abbreviations name the *region's* zone, not a fixed

@@ -1,18 +1,18 @@
 import fc from 'fast-check';
 import { parse } from 'yaml';
-import { validateConfig } from '../src/config/schema.js';
-import { evaluate } from '../src/workshop/evaluate.js';
-import { formReader } from '../src/workshop/form-sources.js';
-import { decodeMarker, EMPTY_STATE } from '../src/workshop/marker.js';
-import { parseCommands } from '../src/workshop/commands.js';
-import { replayCommands } from '../src/workshop/replay.js';
-import type { CommentSnapshot } from '../src/ports.js';
-import { exampleConfig } from './support/config.js';
+import { validateConfig } from '../../src/config/schema.js';
+import { evaluate } from '../../src/workshop/evaluate.js';
+import { formReader } from '../../src/workshop/form-sources.js';
+import { decodeMarker, EMPTY_STATE } from '../../src/workshop/marker.js';
+import { parseCommands } from '../../src/workshop/commands.js';
+import { replayCommands } from '../../src/workshop/replay.js';
+import type { CommentSnapshot } from '../../src/pipeline/ports.js';
+import { exampleConfig } from '../support/config.js';
 import { readFileSync } from 'node:fs';
 
 const config = exampleConfig();
 const form = formReader(config);
-const exampleBody = readFileSync(new URL('../examples/issues/workshop.md', import.meta.url), 'utf8');
+const exampleBody = readFileSync(new URL('../../examples/issues/workshop.md', import.meta.url), 'utf8');
 const NOW = '2027-02-01T15:00:00Z';
 
 const hostileText = fc.oneof(
@@ -76,7 +76,7 @@ describe('hostile input never throws, never escapes', () => {
       }),
       { numRuns: 300 },
     );
-    const mutated = readFileSync(new URL('../examples/workshop-readiness.yml', import.meta.url), 'utf8').replace('maxNodes: 20', 'maxNodes: "twenty"');
+    const mutated = readFileSync(new URL('../../examples/workshop-readiness.yml', import.meta.url), 'utf8').replace('maxNodes: 20', 'maxNodes: "twenty"');
     const result = validateConfig(parse(mutated));
     expect(result.ok).toBe(false);
   });

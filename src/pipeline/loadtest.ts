@@ -1,8 +1,8 @@
-import type { Config } from './config/schema.js';
-import type { Plan } from './capacity/types.js';
-import type { LoadTestProgress, LoadTestResult, LoadTestSpec } from './kube/types.js';
-import type { LoadTestRecord, MarkerState } from './workshop/marker.js';
-import type { WorkshopRequest } from './workshop/types.js';
+import type { Config } from '../config/schema.js';
+import type { Plan } from '../capacity/types.js';
+import type { LoadTestProgress, LoadTestResult, LoadTestSpec } from '../kube/types.js';
+import type { LoadTestRecord, MarkerState } from '../workshop/marker.js';
+import type { WorkshopRequest } from '../workshop/types.js';
 
 /**
  * The automated `/loadtest`: what to create, how its progress and result are recorded in the state

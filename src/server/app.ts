@@ -1,20 +1,20 @@
 import type { ApplicationFunction, ApplicationFunctionOptions, Context, Probot, ProbotOctokit } from 'probot';
-import { configReader, loadConfig } from './github/config.js';
-import { octokitInfraRepo, type InfraRepoPort } from './github/infra-repo.js';
-import { prMarker } from './infra-pr.js';
-import { octokitDashboard } from './dashboard/port.js';
-import { othersOnCluster, readRegistry } from './dashboard/render.js';
+import { configReader, loadConfig } from '../github/config.js';
+import { octokitInfraRepo, type InfraRepoPort } from '../github/infra-repo.js';
+import { prMarker } from '../pipeline/infra-pr.js';
+import { octokitDashboard } from '../dashboard/port.js';
+import { othersOnCluster, readRegistry } from '../dashboard/render.js';
 import { httpHandler } from './http.js';
 import { Metrics } from './metrics.js';
-import { openIssuesLister, sweepAll, sweepRepository } from './sweep.js';
-import type { Config } from './config/schema.js';
-import { createClusterPort, kubeConfigFor } from './kube/cluster.js';
-import type { ClusterPort } from './kube/types.js';
-import { progressLine, resultSummary, type LoadTestUpdate } from './loadtest.js';
-import { issueSnapshot, octokitIssuePort, type RestComment, type RestIssue } from './github/issue-port.js';
-import type { Clock, IssueSnapshot } from './ports.js';
-import { mightBeWorkshopRequest, reconcile } from './reconcile.js';
-import { parseCommands } from './workshop/commands.js';
+import { openIssuesLister, sweepAll, sweepRepository } from '../pipeline/sweep.js';
+import type { Config } from '../config/schema.js';
+import { createClusterPort, kubeConfigFor } from '../kube/cluster.js';
+import type { ClusterPort } from '../kube/types.js';
+import { progressLine, resultSummary, type LoadTestUpdate } from '../pipeline/loadtest.js';
+import { issueSnapshot, octokitIssuePort, type RestComment, type RestIssue } from '../github/issue-port.js';
+import type { Clock, IssueSnapshot } from '../pipeline/ports.js';
+import { mightBeWorkshopRequest, reconcile } from '../pipeline/reconcile.js';
+import { parseCommands } from '../workshop/commands.js';
 
 export interface AppOptions {
   /** This app's id, to recognise its own comments (defaults to env APP_ID). */

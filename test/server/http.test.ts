@@ -3,10 +3,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import nock from 'nock';
 import { Probot, ProbotOctokit, createNodeMiddleware } from 'probot';
-import { createApp } from '../src/app.js';
-import { httpHandler } from '../src/http.js';
-import { Metrics } from '../src/metrics.js';
-import { payload } from './support/probot.js';
+import { createApp } from '../../src/server/app.js';
+import { httpHandler } from '../../src/server/http.js';
+import { Metrics } from '../../src/server/metrics.js';
+import { payload } from '../support/probot.js';
 
 async function serve(handler: (req: IncomingMessage, res: ServerResponse) => unknown): Promise<{ url: string; server: Server }> {
   const server = createServer((req, res) => {

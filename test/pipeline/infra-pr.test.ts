@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import nock from 'nock';
 import { ProbotOctokit } from 'probot';
 import { octokitInfraRepo } from '../../src/github/infra-repo.js';
-import { syncInfraPullRequest, prMarker, type InfraStepInput } from '../../src/infra-pr.js';
+import { syncInfraPullRequest, prMarker, type InfraStepInput } from '../../src/pipeline/infra-pr.js';
 import { EMPTY_STATE, type MarkerState } from '../../src/workshop/marker.js';
-import { silentLogger } from '../../src/ports.js';
+import { silentLogger } from '../../src/pipeline/ports.js';
 import { exampleConfig } from '../support/config.js';
 import { samplePlan } from '../support/plan.js';
 

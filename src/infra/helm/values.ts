@@ -9,12 +9,12 @@
  * a whole byte), keeping the quotes an existing value had.
  */
 import { isScalar, type Document } from 'yaml';
-import type { PlaceholderSizing } from './types.js';
+import type { PlaceholderSizing } from '../types.js';
 import { formatMemory, parseCpu, parseMemory, sameCpu } from './quantity.js';
 import { insertPath, lookup, parseYaml, removeKey, setScalar, type YamlSplice } from './yaml-splice.js';
-import { LEAVES, MAPS, checkSizing, checkSnapshot, leafValue, unchangedElsewhere, writableSizing, type LeafName } from './helm-checks.js';
+import { LEAVES, MAPS, checkSizing, checkSnapshot, leafValue, unchangedElsewhere, writableSizing, type LeafName } from './checks.js';
 
-export type { LeafName } from './helm-checks.js';
+export type { LeafName } from './checks.js';
 
 /**
  * Exactly what the managed keys held before a patch, so a scale-down can give back the original bytes even

@@ -1,10 +1,10 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Config } from './config/schema.js';
-import type { Plan } from './capacity/types.js';
-import { computeInfraChange, infraPaths, type InfraChange } from './infra/change.js';
-import { unifiedDiff } from './infra/index.js';
+import type { Config } from '../config/schema.js';
+import type { Plan } from '../capacity/types.js';
+import { computeInfraChange, infraPaths, type InfraChange } from '../infra/change.js';
+import { unifiedDiff } from '../infra/index.js';
 
 /** A failure the user can fix: printed as one line, exit code 2, no stack trace. */
 export class UsageError extends Error {}

@@ -1,5 +1,5 @@
-import { MAX_LENGTH, MISSING, failure, isMissingText, normalise, quote, success, type ParseResult } from './values-common.js';
-import { parseTimeZone } from './values-zone.js';
+import { MAX_LENGTH, MISSING, failure, isMissingText, normalise, quote, success, type ParseResult } from './common.js';
+import { parseTimeZone } from './zone.js';
 
 /** One clock time as written: `9`, `9am`, `9:30 p.m.`, `09:00`, `17.30`, `9h30`. */
 const CLOCK = String.raw`(\d{1,2})(?:[:.](\d{2})(?::\d{2})?|h(\d{2})?)?\s?(a\.?m\.?|p\.?m\.?|a|p)?(?![A-Za-z0-9])`;

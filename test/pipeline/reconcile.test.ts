@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { MemoryIssue } from '../src/github/memory.js';
-import { silentLogger } from '../src/ports.js';
-import { reconcile, type ReconcileDeps } from '../src/reconcile.js';
-import { decodeMarker } from '../src/workshop/marker.js';
-import { exampleConfig } from './support/config.js';
+import { MemoryIssue } from '../../src/github/memory.js';
+import { silentLogger } from '../../src/pipeline/ports.js';
+import { reconcile, type ReconcileDeps } from '../../src/pipeline/reconcile.js';
+import { decodeMarker } from '../../src/workshop/marker.js';
+import { exampleConfig } from '../support/config.js';
 
-const body = readFileSync(new URL('../examples/issues/workshop.md', import.meta.url), 'utf8');
+const body = readFileSync(new URL('../../examples/issues/workshop.md', import.meta.url), 'utf8');
 const configLoad = { kind: 'ok' as const, config: exampleConfig() };
 const at = (iso: string) => ({ now: () => new Date(iso) });
 

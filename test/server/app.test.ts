@@ -1,6 +1,6 @@
 import nock from 'nock';
 import type { Probot } from 'probot';
-import { API, REPO, exampleConfigYaml, fixedClock, nockConfig, nockIssueReads, nockToken, payload, recordRequests, restComment, restIssue, restLabel, testProbot } from './support/probot.js';
+import { API, REPO, exampleConfigYaml, fixedClock, nockConfig, nockIssueReads, nockToken, payload, recordRequests, restComment, restIssue, restLabel, testProbot } from '../support/probot.js';
 
 const NOW = '2027-02-01T15:00:00Z';
 type Payload = { issue: Record<string, unknown> & { number: number }; comment?: Record<string, unknown> };

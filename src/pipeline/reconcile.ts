@@ -1,18 +1,18 @@
-import type { ConfigProblem, Config } from './config/schema.js';
-import type { ObservedNode, OtherWorkshop } from './capacity/types.js';
+import type { ConfigProblem, Config } from '../config/schema.js';
+import type { ObservedNode, OtherWorkshop } from '../capacity/types.js';
 import type { Clock, CommentSnapshot, IssuePort, IssueSnapshot, Logger } from './ports.js';
-import { escapeMarkdown } from './render/escape.js';
+import { escapeMarkdown } from '../text/escape.js';
 import { statusComments, syncIssue, type Write } from './sync.js';
-import type { InfraRepoPort } from './github/infra-repo.js';
-import type { LoadTestSpec } from './kube/types.js';
+import type { InfraRepoPort } from '../github/infra-repo.js';
+import type { LoadTestSpec } from '../kube/types.js';
 import { applyLoadTestUpdate, expireLostLoadTest, loadTestSpec, type LoadTestUpdate } from './loadtest.js';
 import { infraRepo, syncInfraPullRequest } from './infra-pr.js';
-import { parseCommands } from './workshop/commands.js';
-import { evaluate, type Evaluation } from './workshop/evaluate.js';
-import { looksLikeForm, type FormReader, type FormField } from './workshop/form.js';
-import { formReader } from './workshop/form-sources.js';
-import { decodeMarker, EMPTY_STATE, encodeMarker, type MarkerState } from './workshop/marker.js';
-import { labelStyle, managedLabels, type Stage } from './workshop/readiness.js';
+import { parseCommands } from '../workshop/commands.js';
+import { evaluate, type Evaluation } from '../workshop/evaluate.js';
+import { looksLikeForm, type FormReader, type FormField } from '../workshop/form.js';
+import { formReader } from '../workshop/form-sources.js';
+import { decodeMarker, EMPTY_STATE, encodeMarker, type MarkerState } from '../workshop/marker.js';
+import { labelStyle, managedLabels, type Stage } from '../workshop/readiness.js';
 
 /** The config as the adapter found it. */
 export type ConfigLoad =

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Metrics } from './metrics.js';
-import type { SweepReport } from './sweep.js';
+import type { SweepReport } from '../pipeline/sweep.js';
 
 export interface HttpOptions {
   metrics: Metrics;

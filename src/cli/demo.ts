@@ -1,12 +1,12 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { fixedClock, readConfigFile, readInput } from './cli.js';
-import { MemoryIssue } from './github/memory.js';
-import { MemoryInfraRepo } from './github/memory-infra.js';
-import { unifiedDiff } from './infra/index.js';
-import { packageRoot } from './paths.js';
-import { silentLogger } from './ports.js';
-import { reconcile } from './reconcile.js';
+import { fixedClock, readConfigFile, readInput } from './io.js';
+import { MemoryIssue } from '../github/memory.js';
+import { MemoryInfraRepo } from '../github/memory-infra.js';
+import { unifiedDiff } from '../infra/index.js';
+import { packageRoot } from '../paths.js';
+import { silentLogger } from '../pipeline/ports.js';
+import { reconcile } from '../pipeline/reconcile.js';
 
 /** The demo's "now": fixed so the output is the same on every machine (override with --now). */
 export const DEMO_NOW = '2027-02-01T15:00:00Z';

@@ -1,7 +1,7 @@
-import { MemoryIssue } from '../src/github/memory.js';
-import { silentLogger } from '../src/ports.js';
-import { syncIssue, type Desired } from '../src/sync.js';
-import { encodeMarker, EMPTY_STATE } from '../src/workshop/marker.js';
+import { MemoryIssue } from '../../src/github/memory.js';
+import { silentLogger } from '../../src/pipeline/ports.js';
+import { syncIssue, type Desired } from '../../src/pipeline/sync.js';
+import { encodeMarker, EMPTY_STATE } from '../../src/workshop/marker.js';
 
 const now = () => '2027-02-01T15:00:00Z';
 const issue = () => new MemoryIssue({ number: 17, title: 't', body: '', author: 'requester', state: 'open' }, { now }, ['workshop-request']);

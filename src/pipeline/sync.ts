@@ -1,6 +1,6 @@
 import type { CommentSnapshot, IssuePort, Logger, Reaction } from './ports.js';
-import { hasMarker, repliedTo } from './workshop/marker.js';
-import { noticeKey } from './workshop/notices.js';
+import { hasMarker, repliedTo } from '../workshop/marker.js';
+import { noticeKey } from '../workshop/notices.js';
 
 /**
  * Sync by difference: compare the desired comment, labels, reactions and replies with what the issue

@@ -1,5 +1,5 @@
-import { isHubDefaultChoice } from './values-choice.js';
-import { MAX_LENGTH, MISSING, failure, isMissingText, normalise, quote, readNumber, success, type ParseResult } from './values-common.js';
+import { isHubDefaultChoice } from './choice.js';
+import { MAX_LENGTH, MISSING, failure, isMissingText, normalise, quote, readNumber, success, type ParseResult } from './common.js';
 
 /**
  * Numbers people write in a form: counts of people, memory, CPU and data sizes. Qualifiers like

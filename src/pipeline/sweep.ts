@@ -1,8 +1,8 @@
 import type { Probot, ProbotOctokit } from 'probot';
-import { othersOnCluster, readRegistry } from './dashboard/render.js';
-import type { DashboardPort } from './dashboard/port.js';
-import { summarise, type WorkshopSummary } from './dashboard/summary.js';
-import { upsertDashboard } from './dashboard/sync.js';
+import { othersOnCluster, readRegistry } from '../dashboard/render.js';
+import type { DashboardPort } from '../dashboard/port.js';
+import { summarise, type WorkshopSummary } from '../dashboard/summary.js';
+import { upsertDashboard } from '../dashboard/sync.js';
 import type { Clock, IssuePort, Logger } from './ports.js';
 import { reconcile, type ConfigLoad, type ReconcileDeps } from './reconcile.js';
 

@@ -1,8 +1,8 @@
 import * as chrono from 'chrono-node';
 import { DateTime, FixedOffsetZone, IANAZone } from 'luxon';
-import { MAX_LENGTH, MISSING, failure, isMissingText, normalise, quote, success, type ParseResult } from './values-common.js';
-import { hhmm, readTimeOfDay, spellClockWords } from './values-time.js';
-import { findTimeZone, parseTimeZone } from './values-zone.js';
+import { MAX_LENGTH, MISSING, failure, isMissingText, normalise, quote, success, type ParseResult } from './common.js';
+import { hhmm, readTimeOfDay, spellClockWords } from './time.js';
+import { findTimeZone, parseTimeZone } from './zone.js';
 
 /** A date (and maybe time) read from a form, placed in a time zone. */
 export interface DateTimeValue {
