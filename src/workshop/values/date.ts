@@ -1,6 +1,6 @@
 import * as chrono from 'chrono-node';
 import { DateTime, FixedOffsetZone, IANAZone } from 'luxon';
-import { MAX_LENGTH, MISSING, failure, isMissingText, normalise, quote, success, type ParseResult } from './common.js';
+import { MAX_LENGTH, MISSING, failure, isMissingText, normalise, quote, success, tooLong, type ParseResult } from './common.js';
 import { hhmm, readTimeOfDay, spellClockWords } from './time.js';
 import { findTimeZone, parseTimeZone } from './zone.js';
 
@@ -206,6 +206,7 @@ function isoWithOffset(t: string, defaultZone: string | null): ParseResult<DateT
  *   "tomorrow") and anything left over that is not a date are failures.
  */
 export function parseDateTime(text: string, options: ParseDateTimeOptions): ParseResult<DateTimeValue> {
+  if (tooLong(text)) return failure(`is too long to be a date; ${EXAMPLE}`);
   if (isMissingText(text)) return MISSING;
   const t = normalise(text);
   if (t.length > MAX_LENGTH) return failure(`is too long to be a date; ${EXAMPLE}`);

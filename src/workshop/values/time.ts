@@ -1,4 +1,4 @@
-import { MAX_LENGTH, MISSING, failure, isMissingText, normalise, quote, success, type ParseResult } from './common.js';
+import { MAX_LENGTH, MISSING, failure, isMissingText, normalise, quote, success, tooLong, type ParseResult } from './common.js';
 import { parseTimeZone } from './zone.js';
 
 /** One clock time as written: `9`, `9am`, `9:30 p.m.`, `09:00`, `17.30`, `9h30`. */
@@ -108,6 +108,7 @@ const FILLER = /\b(?:daily|each day|every day|per day|a day|from|between|hours|a
  * hours; without one, `defaultZone` (or null) is returned.
  */
 export function parseDailyHours(text: string, options: { defaultZone?: string } = {}): ParseResult<DailyHoursValue> {
+  if (tooLong(text)) return failure('is too long to be daily hours; write them like 9am - 5pm America/Chicago');
   if (isMissingText(text)) return MISSING;
   const t = spellClockWords(normalise(text));
   if (t.length > MAX_LENGTH) return failure('is too long to be daily hours; write them like 9am - 5pm America/Chicago');

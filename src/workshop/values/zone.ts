@@ -1,5 +1,5 @@
 import { FixedOffsetZone, IANAZone } from 'luxon';
-import { MAX_LENGTH, MISSING, failure, isMissingText, normalise, quote, success, type ParseResult } from './common.js';
+import { MAX_LENGTH, MISSING, failure, isMissingText, normalise, quote, success, tooLong, type ParseResult } from './common.js';
 
 /**
  * Time zones as people write them in a form. Abbreviations name the *region's* zone, not a fixed
@@ -187,6 +187,7 @@ function cut(text: string, index: number, length: number, zone: string): FoundZo
  * only in capitals), "<city> time", and bare offsets after a space (`+05:30`). Never throws.
  */
 export function findTimeZone(text: string): FoundZone | null {
+  if (tooLong(text)) return null;
   const t = normalise(text);
   if (t.length > MAX_LENGTH) return null;
 
@@ -266,6 +267,7 @@ function wholeZone(t: string): string | null {
  * `+05:30` → luxon's fixed zones `UTC+2`, `UTC-5`, `UTC+5:30`). Placeholders are `missing`.
  */
 export function parseTimeZone(text: string): ParseResult<string> {
+  if (tooLong(text)) return failure('is too long to be a time zone');
   if (isMissingText(text)) return MISSING;
   const t = normalise(text)
     .replace(/^\((.*)\)$/, '$1')
