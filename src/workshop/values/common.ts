@@ -6,16 +6,28 @@
 /**
  * Outcome of every value parser. `reason` is a short phrase, without a final full stop, that reads
  * well after a field label: `Start date: <reason>.` `missing: true` marks a value that was left
- * blank or written as a placeholder (TBD, n/a, …) rather than written wrongly.
+ * blank or written as a placeholder (TBD, n/a, …) rather than written wrongly. A success with
+ * `confirm` is a plausible reading of an ambiguous value (a day/month order, a zone abbreviation
+ * with two meanings, a range): it is used, and `confirm` (a phrase, like `reason`) says what was
+ * assumed so the requester can confirm it.
  */
-export type ParseResult<T> = { ok: true; value: T } | { ok: false; reason: string; missing?: true };
+export type ParseResult<T> = { ok: true; value: T; confirm?: string } | { ok: false; reason: string; missing?: true };
 
 /** The failure returned for blank and placeholder values. */
 export const MISSING = { ok: false, missing: true, reason: 'not given' } as const satisfies ParseResult<never>;
 
-/** A success. */
-export function success<T>(value: T): ParseResult<T> {
-  return { ok: true, value };
+/** A success; with `confirm`, one that the requester is asked to confirm. */
+export function success<T>(value: T, confirm?: string): ParseResult<T> {
+  return confirm ? { ok: true, value, confirm } : { ok: true, value };
+}
+
+/** Links removed (a helper link often repeats the date: arewemeetingyet.com/Chicago/2027-03-10/09:00); `[text](url)` keeps its text. */
+export function withoutLinks(text: string): string {
+  if (tooLong(text)) return text;
+  return text
+    .replace(/\[([^\]\n]{0,200})\]\(\s*https?:\/\/[^\s)]{0,2000}\s*\)/g, '$1')
+    .replace(/<?https?:\/\/[^\s)>]{0,2000}>?/g, ' ')
+    .replace(/\(\s*\)/g, ' ');
 }
 
 /** A failure with a reason (a phrase, no final full stop). */
