@@ -25,6 +25,8 @@ export interface StatusView {
   stage: Stage;
   readiness: Readiness;
   problems: Problem[];
+  /** Values read from ambiguous text and used: listed for the requester to confirm. */
+  confirmations?: Problem[];
   request: WorkshopRequest | null;
   plan: Plan | null;
   assumptions: string[];
@@ -46,6 +48,7 @@ export function renderStatusComment(view: StatusView): string {
       : null,
     lapsed: readiness.lapsed,
     problems: view.problems.map((p) => ({ field: FIELD_NAMES[p.field] ?? p.field, message: stripFieldPrefix(p, escapeMarkdown(p.message, 400)) })),
+    confirmations: (view.confirmations ?? []).map((p) => ({ field: FIELD_NAMES[p.field] ?? p.field, message: stripFieldPrefix(p, escapeMarkdown(p.message, 400)) })),
     understood: request ? understood(request, view.config) : [],
     assumptions: view.assumptions.map((a) => escapeMarkdown(a, 300)),
     planMarkdown: plan && request ? renderPlanMarkdown(plan, { timeZone: request.timeZone }) : '',

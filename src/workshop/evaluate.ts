@@ -4,7 +4,7 @@ import type { ObservedNode, OtherWorkshop, Plan } from '../capacity/types.js';
 import type { CommentSnapshot, IssueSnapshot, Reaction } from '../pipeline/ports.js';
 import { renderStatusComment, renderReply } from '../render/status-comment.js';
 import { describeCommand } from './commands.js';
-import { extractFields, type FormReader } from './form.js';
+import { readFields, type FormReader } from './form.js';
 import { describeChanges, materialFields, planHash as hashPlan, requestHash as hashRequest } from './hashes.js';
 import type { MarkerState } from './marker.js';
 import { planInputFor } from './plan-input.js';
@@ -52,8 +52,9 @@ export interface Evaluation {
 /** The pipeline from DESIGN.md: parse → validate → replay → plan → stage → render. Never throws on bad input. */
 export function evaluate(input: EvaluateInput): Evaluation {
   const { issue, config, previous } = input;
-  const fields = extractFields(issue.body, input.form);
-  const built = buildRequest({ title: issue.title, fields, config, now: input.now });
+  const read = readFields(issue.body, input.form);
+  const fields = read.values;
+  const built = buildRequest({ title: issue.title, fields, config, now: input.now, notes: read.confirmations });
   const request = built.request;
   const reqHash = request ? hashRequest(request) : null;
 
@@ -100,6 +101,7 @@ export function evaluate(input: EvaluateInput): Evaluation {
     stage: readiness.stage,
     readiness,
     problems: built.problems,
+    confirmations: built.confirmations,
     request,
     plan,
     assumptions: [...(request?.assumptions ?? []), ...replay.assumptions.map((a) => `Engineer assumption by ${a.by}: ${a.key} = ${a.text}.`)],

@@ -45,6 +45,8 @@ export interface BuildRequestInput {
   config: Config;
   /** ISO instant the request is judged at (the clock is an adapter). */
   now: string;
+  /** Readings to confirm found while extracting the fields (see form.ts readFields); messages are phrases. */
+  notes?: Problem[];
 }
 
 /**
@@ -319,7 +321,8 @@ export function buildRequest(input: BuildRequestInput): BuildRequestResult {
     ...timing.problems,
   ];
   const request = parsedFields.success && timing.value ? assembleRequest(input.title, parsedFields.data, timing.value) : null;
-  const confirmations = inFormOrder(dedupe([...fieldConfirmations, ...timing.confirmations]));
+  const notes = (input.notes ?? []).map((note) => ({ field: note.field, message: `${FIELD_NAMES[note.field] ?? note.field}: ${note.message}.` }));
+  const confirmations = inFormOrder(dedupe([...notes, ...fieldConfirmations, ...timing.confirmations]));
   if (problems.length || !request) return { ok: false, request: null, problems: inFormOrder(dedupe(problems)), confirmations };
   return { ok: true, request, problems: [], confirmations };
 }
