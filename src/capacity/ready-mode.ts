@@ -1,4 +1,4 @@
-import { DateTime, IANAZone } from 'luxon';
+import { DateTime, FixedOffsetZone, IANAZone, type Zone } from 'luxon';
 import type { Window } from './types.js';
 
 /**
@@ -19,7 +19,8 @@ export function eventDays(input: {
   dailyHours: { start: string; end: string };
   weekdays?: number[] | null;
 }): Window[] {
-  const zone = IANAZone.create(input.timeZone);
+  // A fixed offset ("UTC+2", read from a form) is a zone too; IANAZone alone calls it invalid.
+  const zone: Zone = FixedOffsetZone.parseSpecifier(input.timeZone) ?? IANAZone.create(input.timeZone);
   const first = DateTime.fromISO(input.start, { zone });
   const last = DateTime.fromISO(input.end, { zone });
   const startClock = clock(input.dailyHours.start);
@@ -70,7 +71,7 @@ export function overlaps(a: Window, b: Window): boolean {
 }
 
 /** A local wall-clock time (as if it were UTC) to an instant; a skipped DST hour moves forward, like luxon. */
-function toInstant(zone: IANAZone, wallClock: number, knownOffset: number | null): { ms: number; offset: number } {
+function toInstant(zone: Zone, wallClock: number, knownOffset: number | null): { ms: number; offset: number } {
   if (knownOffset !== null) return { ms: wallClock - knownOffset * 60_000, offset: knownOffset };
   const guess = zone.offset(wallClock);
   const ms = wallClock - guess * 60_000;

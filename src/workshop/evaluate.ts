@@ -52,9 +52,7 @@ export interface Evaluation {
 /** The pipeline from DESIGN.md: parse → validate → replay → plan → stage → render. Never throws on bad input. */
 export function evaluate(input: EvaluateInput): Evaluation {
   const { issue, config, previous } = input;
-  const read = readFields(issue.body, input.form);
-  const fields = read.values;
-  const built = buildRequest({ title: issue.title, fields, config, now: input.now, notes: read.confirmations });
+  const { fields, built } = readRequest({ body: issue.body, title: issue.title, config, form: input.form, now: input.now });
   const request = built.request;
   const reqHash = request ? hashRequest(request) : null;
 
@@ -137,6 +135,18 @@ export function evaluate(input: EvaluateInput): Evaluation {
     commentBody,
     ...acknowledgements(replay.outcomes, input, issue.author),
   };
+}
+
+/** The request in an issue body: its fields read (form headings, or labels and prose), then validated. */
+export function readRequest(input: { body: string; title: string; config: Config; form: FormReader; now: string }) {
+  const read = readFields(input.body, input.form, hubHosts(input.config));
+  const built = buildRequest({ title: input.title, fields: read.values, config: input.config, now: input.now, notes: read.confirmations });
+  return { fields: read.values, built };
+}
+
+/** Host names of the configured hubs, so that an address in a free-form request names its hub. */
+function hubHosts(config: Config): string[] {
+  return Object.values(config.hubs).flatMap((hub) => (hub.url ? [hub.url.replace(/^https?:\/\//, '').replace(/[/?#].*$/, '').toLowerCase()] : []));
 }
 
 /** 👀 then 👍 for accepted commands; 😕 and one reply for refused ones; a reply for /help. Only for new comments. */

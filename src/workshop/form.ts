@@ -162,9 +162,10 @@ export function extractFields(body: string, form: FormReader): Record<string, st
 /**
  * Our fields from an issue body, and readings to confirm. A field whose `### ` heading is in the body
  * is read there (`_No response_` is an answer: not given). A field without its heading is looked
- * for the way older templates and support tickets write it (see labelled.ts).
+ * for the way older templates and support tickets write it (see labelled.ts); `knownHubs` (host
+ * names) lets an address in the text name the hub.
  */
-export function readFields(body: string, form: FormReader): { values: Record<string, string | null>; confirmations: Problem[] } {
+export function readFields(body: string, form: FormReader, knownHubs: string[] = []): { values: Record<string, string | null>; confirmations: Problem[] } {
   const sections = splitFormBody(body, form.headings);
   const values: Record<string, string | null> = {};
   const absent: FieldSource[] = [];
@@ -174,7 +175,7 @@ export function readFields(body: string, form: FormReader): { values: Record<str
     if (section === undefined) absent.push(source);
   }
   if (absent.length === 0) return { values, confirmations: [] };
-  const labelled = extractLabelled(body, absent);
+  const labelled = extractLabelled(body.length > 100_000 ? body.slice(0, 100_000) : body, absent, knownHubs);
   for (const source of absent) values[source.id] = labelled.values[source.id] ?? null;
   return { values, confirmations: labelled.confirmations.filter((c) => absent.some((s) => s.id === c.field)) };
 }

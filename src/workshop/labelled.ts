@@ -49,7 +49,7 @@ interface Labelled {
 }
 
 /** Our field id → the value found under one of its labels (null when none), and readings to confirm. */
-export function extractLabelled(body: string, sources: FieldSource[]): Labelled {
+export function extractLabelled(body: string, sources: FieldSource[], knownHubs: string[] = []): Labelled {
   const byLabel = new Map<string, string>();
   for (const [id, labels] of Object.entries(LABEL_SYNONYMS)) for (const label of labels) byLabel.set(labelKey(label), id);
   for (const source of sources) byLabel.set(labelKey(source.label), source.id);
@@ -93,21 +93,43 @@ export function extractLabelled(body: string, sources: FieldSource[]): Labelled 
       confirmations.push({ field: source.id, message: `the issue gives more than one value (${list.slice(0, 3).map((v) => JSON.stringify(v.slice(0, 40))).join(', ')}); the first was used` });
     }
   }
-  const dates = found.get('dates')?.[0];
-  if (dates && values.start_date === null && values.end_date === null) {
-    values.start_date = dates;
-    values.end_date = dates;
+  // Requests state these near the top: the scans of free text stop after the first part of the body.
+  const head = body.slice(0, 20_000);
+  const dates = found.get('dates') ?? [];
+  if (dates[0] && values.start_date === null && values.end_date === null) {
+    values.start_date = dates[0];
+    values.end_date = dates[0];
+    if (new Set(dates).size > 1) {
+      confirmations.push({ field: 'start_date', message: `the issue gives more than one date (${dates.slice(0, 3).map((v) => JSON.stringify(v.slice(0, 40))).join(', ')}); the first was used` });
+    }
+  }
+  if (values.hub === null && knownHubs.length) {
+    const hub = hubInText(head, knownHubs);
+    if (hub) {
+      values.hub = hub;
+      confirmations.push({ field: 'hub', message: `the hub was taken from the address ${JSON.stringify(hub)} in the text` });
+    }
   }
   if (values.start_date === null && values.end_date === null) {
-    const line = dateLine(body);
+    const line = dateLine(head);
     if (line) {
       values.start_date = line;
       values.end_date = line;
       confirmations.push({ field: 'start_date', message: `the dates were read from the line ${JSON.stringify(line)}, which has no label` });
     }
   }
-  if (values.attendees === null) values.attendees = peopleSentence(body);
+  if (values.attendees === null) values.attendees = peopleSentence(head);
   return { values, confirmations };
+}
+
+/** The first address in the text that is one of our hubs (`knownHubs`: host names, lower case). A split, not a pattern. */
+function hubInText(body: string, knownHubs: string[]): string | null {
+  for (const word of body.split(/[\s()<>[\]"'`|]+/)) {
+    if (!word.includes('.') || word.length > 300) continue;
+    const host = word.replace(/^https?:\/\//i, '').replace(/[/?#].*$/, '').replace(/[.,;:!]+$/, '').toLowerCase();
+    if (knownHubs.includes(host)) return word.replace(/[.,;:!]+$/, '');
+  }
+  return null;
 }
 
 /** A line that is only a date or a range of dates ("October 20-24, 2027"), outside any label. */

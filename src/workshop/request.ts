@@ -210,7 +210,8 @@ function assembleTiming(fields: TimingFields, now: string): { value: Timing | nu
   // Dates written in another zone than the hours are placed on the workshop's calendar.
   const inZone = (value: DateTimeValue) => DateTime.fromISO(value.iso, { setZone: true }).setZone(timeZone);
   for (const [field, value] of [['start_date', dates.start], ['end_date', dates.end]] as const) {
-    if (value.hasTime && value.zone !== timeZone && inZone(value).offset !== DateTime.fromISO(value.iso, { setZone: true }).offset) {
+    const daily = field === 'start_date' ? hours.start : hours.end;
+    if (value.hasTime && value.zone !== timeZone && inZone(value).offset !== DateTime.fromISO(value.iso, { setZone: true }).offset && inZone(value).toFormat('HH:mm') !== daily) {
       confirmations.push({ field, message: `${FIELD_NAMES[field]}: it is written in ${value.zone} and the daily hours in ${timeZone}; it was read as ${inZone(value).toFormat('ccc d LLL, HH:mm')} ${timeZone}.` });
     }
   }

@@ -67,5 +67,5 @@ export function readWeekdays(text: string): { weekdays?: number[]; rest: string 
 }
 
 function tidy(text: string): string {
-  return text.replace(/\s+/g, ' ').replace(/^[\s,;:]+|[\s,;:]+$/g, '').trim();
+  return text.replace(/\(\s*\)/g, ' ').replace(/\s+/g, ' ').replace(/^[\s,;:]+|[\s,;:]+$/g, '').trim();
 }
