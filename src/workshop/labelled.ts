@@ -1,5 +1,5 @@
-import * as chrono from 'chrono-node';
 import type { FieldSource } from './form.js';
+import { chronoDates } from './values/date.js';
 import type { Problem } from './types.js';
 
 /**
@@ -82,7 +82,9 @@ export function extractLabelled(body: string, sources: FieldSource[], knownHubs:
     if (!id) continue;
     last = { id, indent };
     if (value === '') continue;
-    found.set(id, [...(found.get(id) ?? []), value]);
+    const values = found.get(id);
+    if (values) values.push(value);
+    else found.set(id, [value]);
   }
 
   const values: Record<string, string | null> = {};
@@ -137,12 +139,7 @@ function dateLine(body: string): string | null {
   for (const raw of body.split('\n')) {
     const line = raw.trim().replace(/^(?:[-*+]|\d+[.)])\s+/, '');
     if (line.length < 5 || line.length > 80 || !/\d/.test(line) || /^#|https?:/.test(line)) continue;
-    let results: chrono.ParsedResult[];
-    try {
-      results = chrono.strict.parse(line, new Date(Date.UTC(2028, 5, 15, 12)));
-    } catch {
-      continue;
-    }
+    const results = chronoDates(line);
     const [r] = results;
     if (results.length === 1 && r && r.start.isCertain('month') && r.start.isCertain('day') && r.text.length >= line.replace(/[\s,.]+$/, '').length * 0.8) return line;
   }

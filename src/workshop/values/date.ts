@@ -97,14 +97,18 @@ function numericDate(text: string): Parts | 'invalid-time' | null {
  */
 const CHRONO_REFERENCE = new Date(Date.UTC(2028, 5, 15, 12));
 
-/** Words-and-numbers dates, read by chrono (strict mode: no "tomorrow" or "next Friday"). */
-function wordDate(text: string, original: string): Parts | { reason: string } | null {
-  let results: chrono.ParsedResult[];
+/** The dates chrono finds in `text` (strict mode: no "tomorrow" or "next Friday"); none when it throws. */
+export function chronoDates(text: string): chrono.ParsedResult[] {
   try {
-    results = chrono.strict.parse(text, CHRONO_REFERENCE);
+    return chrono.strict.parse(text, CHRONO_REFERENCE);
   } catch {
-    return null;
+    return [];
   }
+}
+
+/** Words-and-numbers dates, read by chrono. */
+function wordDate(text: string, original: string): Parts | { reason: string } | null {
+  const results = chronoDates(text);
   const [r] = results;
   if (!r) return null;
   if (results.length > 1) return { reason: `${quote(original)} has more than one date; write a single date, ${LIKE}` };
