@@ -15,6 +15,7 @@ import { issueSnapshot, octokitIssuePort, type RestComment, type RestIssue } fro
 import type { Clock, IssueSnapshot } from '../pipeline/ports.js';
 import { mightBeWorkshopRequest, reconcile } from '../pipeline/reconcile.js';
 import { parseCommands } from '../workshop/commands.js';
+import type { ShutdownHooks } from './shutdown.js';
 
 export interface AppOptions {
   /** This app's id, to recognise its own comments (defaults to env APP_ID). */
@@ -27,6 +28,8 @@ export interface AppOptions {
   sweepIntervalMinutes?: number;
   /** Bearer token for POST /sweep (defaults to env SWEEP_TOKEN; unset = endpoint off). */
   sweepToken?: string | null;
+  /** Where work that must finish before the process exits registers (the server entry's SIGTERM handling). */
+  shutdown?: ShutdownHooks;
 }
 
 const systemClock: Clock = { now: () => new Date() };
@@ -204,7 +207,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
       });
 
     try {
-      addHandler(httpHandler({ metrics, sweep: sweepOnce, sweepToken, ready: () => true }));
+      addHandler(httpHandler({ metrics, sweep: sweepOnce, sweepToken, ready: () => options.shutdown?.accepting ?? true }));
     } catch {
       // Loaded without an HTTP server (tests driving `probot.receive`): no endpoints to add.
       app.log.debug('no HTTP server: /healthz, /metrics and /sweep not mounted');
@@ -217,6 +220,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
         sweepOnce().catch((error: Error) => app.log.error({ err: error.message }, 'sweep failed'));
       }, every + Math.floor(Math.random() * Math.min(60_000, every / 10)));
       timer.unref();
+      options.shutdown?.onShutdown('sweep timer', () => clearInterval(timer));
     }
   };
 }
