@@ -84,7 +84,7 @@ export async function syncInfraPullRequest(input: InfraStepInput, port: InfraRep
 
   const end = ready?.scaleDownAt ?? input.plan?.readyMode.scaleDownAt;
   const step = { ...input, state };
-  if (end && input.now >= end) return scaleDown(step, ready, { cluster, pool, clusterName: clusterName ?? '' }, port, options);
+  if (end && Date.parse(input.now) >= Date.parse(end)) return scaleDown(step, ready, { cluster, pool, clusterName: clusterName ?? '' }, port, options);
   return readyMode(step, ready, { cluster, pool }, port, options, found);
 }
 
