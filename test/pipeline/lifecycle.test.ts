@@ -125,7 +125,7 @@ const STEPS: Step[] = [
   { at: '2027-03-09T20:00:00Z', what: 'ready PR merged', act: (w) => { w.infra.merge(101); }, via: 'pull', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101'], pulls: ['101:merged'], comment: [/open, waiting for review|merged ✅/] },
   { at: '2027-03-10T14:30:00Z', what: 'day 1, in the pre-warm lead: 3 of 6 warm nodes Ready → pre-flight', act: (w) => (w.readyNodes = 3), via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10'], pulls: ['101:merged'], comment: [/merged ✅/] },
   { at: '2027-03-10T15:00:00Z', what: 'day 1 starts', act: (w) => (w.readyNodes = 6), via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10'], pulls: ['101:merged'], notInComment: [/in the past/, /no longer counts/] },
-  { at: '2027-03-10T19:00:00Z', what: 'day 1, midday', via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10'], pulls: ['101:merged'], comment: [/The event is under way/] },
+  { at: '2027-03-10T19:00:00Z', what: 'day 1, midday', via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10'], pulls: ['101:merged'], comment: [/The event is under way/], notInComment: [/short-notice/] },
   { at: '2027-03-11T14:30:00Z', what: 'day 2, pre-warm lead: all warm', via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10'], pulls: ['101:merged'] },
   { at: '2027-03-11T17:00:00Z', what: 'day 2: the requester edits the attendees', act: (w) => (w.issue.issue.body = withAttendees('120')), via: 'issue', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10'], pulls: ['101:merged'], comment: [/changed after the event began \(attendees 80 → 120\)/], notInComment: [/no longer counts/] },
   { at: '2027-03-11T23:30:00Z', what: 'day 2 ended', via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10'], pulls: ['101:merged'], comment: [/changed after the event began \(attendees 80 → 120\)/] },
@@ -188,5 +188,56 @@ describe.each(TRIGGERS)('a workshop\'s whole life, triggered by $name', (trigger
     expect(down?.body).toContain('Restores the values recorded before ready mode');
     expect(world.infra.baseFile(TFVARS)).toBe(original[TFVARS]);
     expect(world.infra.baseFile(VALUES)).toBe(original[VALUES]);
+  });
+});
+
+describe('a request re-planned before its event and closed during it', () => {
+  test('the second ready PR starts from the warm files, yet the scale-down on the closed issue restores the original bytes', async () => {
+    const w = new World();
+    w.issue.issue.body = fullBody;
+    const at = async (iso: string, act?: () => void) => {
+      w.now = iso;
+      act?.();
+      await w.sweep();
+    };
+    await at('2027-02-08T15:00:00Z');
+    await at('2027-02-09T10:00:00Z', () => w.issue.addUserComment('alice', '/loadtest pass https://grafana.example.org/d/run-1'));
+    await at('2027-02-10T10:00:00Z', () => w.issue.addUserComment('bob', '/approve'));
+    await at('2027-03-01T10:00:00Z', () => w.infra.merge(101));
+    expect(w.issue.labels).toContain('readiness: go');
+
+    // Before the event an edit re-opens review: the approval lapses, the merged PR is kept.
+    await at('2027-03-05T10:00:00Z', () => (w.issue.issue.body = withAttendees('100')));
+    expect(w.issue.labels).toContain('readiness: modeled');
+    expect(w.issue.statusComment()?.body).toContain('no longer counts because the request changed (attendees 80 → 100)');
+    expect(w.infra.pulls).toHaveLength(1);
+
+    await at('2027-03-06T10:00:00Z', () => w.issue.addUserComment('alice', '/loadtest pass https://grafana.example.org/d/run-2'));
+    await at('2027-03-06T11:00:00Z', () => w.issue.addUserComment('bob', '/approve'));
+    expect(w.infra.pulls.map((p) => `${p.number}:${p.state}`)).toEqual(['101:closed', '102:open']);
+    // The second PR changes the warm files again (min 6 → more), not the original ones.
+    expect(w.infra.pulls[1]?.body).toMatch(/min 6 → \d+/);
+    await at('2027-03-08T10:00:00Z', () => w.infra.merge(102));
+
+    // Closed on day 2: from now on the app writes nothing on the issue, and no command is read.
+    await at('2027-03-11T16:00:00Z', () => (w.issue.issue.state = 'closed'));
+    const frozen = { comments: w.issue.comments.map((c) => c.body), labels: [...w.issue.labels], writes: w.issue.writes };
+    await at('2027-03-12T10:00:00Z', () => w.issue.addUserComment('bob', '/hold'));
+
+    await at('2027-03-13T10:00:00Z');
+    expect(w.infra.pulls.map((p) => `${p.number}:${p.merged ? 'merged' : p.state}`)).toEqual(['101:merged', '102:merged', '103:open']);
+    expect(w.infra.pulls[2]?.branch).toBe('workshop-readiness/issue-17-scale-down');
+    await at('2027-03-13T11:00:00Z');
+    expect(w.infra.pulls).toHaveLength(3); // found again by its branch, never opened twice
+    expect({ comments: w.issue.comments.map((c) => c.body).filter((b) => !b.startsWith('/hold')), labels: w.issue.labels, writes: w.issue.writes }).toEqual(frozen);
+
+    await at('2027-03-14T10:00:00Z', () => w.infra.merge(103));
+    expect(w.infra.baseFile(TFVARS)).toBe(original[TFVARS]);
+    expect(w.infra.baseFile(VALUES)).toBe(original[VALUES]);
+    expect(w.issue.labels).toContain('readiness: done'); // the one write on a closed issue: the sweep stops here
+    expect(w.issue.writes).toBe(frozen.writes + 1);
+    const infraWrites = w.infra.writes;
+    await at('2027-03-15T10:00:00Z');
+    expect([w.issue.writes, w.infra.writes]).toEqual([frozen.writes + 1, infraWrites]);
   });
 });
