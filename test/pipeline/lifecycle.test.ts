@@ -107,6 +107,9 @@ interface Step {
   pulls: string[];
   comment?: RegExp[];
   notInComment?: RegExp[];
+  /** What the dashboard says is next for the workshop, where a sweep wrote it. */
+  dashboard?: string;
+  waitingOnEngineers?: boolean;
 }
 
 const GO = ['readiness: go', 'workshop-request'];
@@ -131,9 +134,9 @@ const STEPS: Step[] = [
   { at: '2027-03-11T23:30:00Z', what: 'day 2 ended', via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10'], pulls: ['101:merged'], comment: [/changed after the event began \(attendees 80 → 120\)/] },
   { at: '2027-03-12T16:00:00Z', what: 'day 3', via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10'], pulls: ['101:merged'] },
   { at: '2027-03-12T22:59:00Z', what: 'a minute before the end', via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10'], pulls: ['101:merged'] },
-  { at: '2027-03-12T23:15:00Z', what: 'after the event: scale-down PR and closing summary', via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10', 'closing-summary'], pulls: ['101:merged', '102:open'], comment: [/Scale-down PR: .*pull\/102 \(open/, /The event is over/] },
+  { at: '2027-03-12T23:15:00Z', what: 'after the event: scale-down PR and closing summary', via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10', 'closing-summary'], pulls: ['101:merged', '102:open'], comment: [/Scale-down PR: .*pull\/102 \(open/, /The event is over/], dashboard: 'merge the scale-down PR', waitingOnEngineers: true },
   { at: '2027-03-13T09:00:00Z', what: 'a tick the next morning: nothing new', via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10', 'closing-summary'], pulls: ['101:merged', '102:open'] },
-  { at: '2027-03-13T12:00:00Z', what: 'scale-down merged: done', act: (w) => { w.infra.merge(102); }, via: 'pull', stage: 'go', labels: ['readiness: done', ...GO], notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10', 'closing-summary'], pulls: ['101:merged', '102:merged'] },
+  { at: '2027-03-13T12:00:00Z', what: 'scale-down merged: done', act: (w) => { w.infra.merge(102); }, via: 'pull', stage: 'go', labels: ['readiness: done', ...GO], notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10', 'closing-summary'], pulls: ['101:merged', '102:merged'], dashboard: 'done: close the issue' },
   { at: '2027-03-13T12:15:00Z', what: 'a tick: nothing new', via: 'tick', stage: 'go', labels: ['readiness: done', ...GO], notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10', 'closing-summary'], pulls: ['101:merged', '102:merged'], comment: [/nothing is held for it any more/] },
   { at: '2027-03-14T09:00:00Z', what: 'issue closed', act: (w) => (w.issue.issue.state = 'closed'), via: 'issue', stage: 'go', labels: ['readiness: done', ...GO], notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10', 'closing-summary'], pulls: ['101:merged', '102:merged'] },
   { at: '2027-03-15T15:00:00Z', what: '3 days after: nothing', via: 'tick', stage: 'go', labels: ['readiness: done', ...GO], notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10', 'closing-summary'], pulls: ['101:merged', '102:merged'] },
@@ -178,6 +181,11 @@ describe.each(TRIGGERS)('a workshop\'s whole life, triggered by $name', (trigger
     });
     for (const pattern of step.comment ?? []) expect(seen.comment).toMatch(pattern);
     for (const pattern of step.notInComment ?? []) expect(seen.comment).not.toMatch(pattern);
+    if (step.dashboard && triggers.name !== 'webhooks') {
+      const body = world.dashboard.issue?.body ?? '';
+      expect(body).toContain(`"next":"${step.dashboard}"`);
+      expect(body.includes('**The hub engineers** (1)')).toBe(step.waitingOnEngineers ?? false);
+    }
   });
 
   test('the ready PR warmed the pool; the scale-down put back the exact bytes', async () => {
