@@ -50,6 +50,8 @@ export function parseInfraArgs(args: string[]) {
       now: { type: 'string' },
       phase: { type: 'string', default: 'ready' },
       write: { type: 'boolean', default: false },
+      form: { type: 'string' },
+      force: { type: 'boolean', default: false },
     },
   });
   if (!values.config || !values.issue || !values['infra-dir']) throw new UsageError('infra needs --config, --issue and --infra-dir');
