@@ -104,8 +104,10 @@ async function infraCommand(args: string[]): Promise<number> {
   const options = parseInfraArgs(args);
   const { config, evaluation } = await planOffline(options);
   if (!evaluation.plan) {
+    // Processed, but there is nothing to plan for yet: the same answer as `plan` gives (exit 1).
     explain(outcomeOf(evaluation));
-    throw new UsageError(`no plan for this issue: ${evaluation.problems.map((p) => p.message).join(' ') || 'the request is not valid'}`);
+    process.stderr.write('workshop-readiness: no infrastructure change without a plan\n');
+    return EXIT.needsAttention;
   }
   const blocking = blockingRisks(evaluation.plan);
   if (blocking.length && !options.force) {

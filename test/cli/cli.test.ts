@@ -251,6 +251,12 @@ describe('infra', () => {
     expect(stderr).toMatch(/^!{78}\nWARNING: --force: this change is for a plan with blocking risks/);
   });
 
+  test('1: a request that needs information gets no change, and stderr says why', async () => {
+    const { code, stdout, stderr } = await cli(...infraArgs(issueFile(withAttendees('TBD'))));
+    expect([code, stdout]).toEqual([1, '']);
+    expect(stderr).toMatch(/the request needs information:\n {2}- Peak number of simultaneous attendees[^]*no infrastructure change without a plan/);
+  });
+
   test('2: bad input', async () => {
     const { code, stderr } = await cli('infra', '--config', CONFIG, '--issue', ISSUE);
     expect(code).toBe(2);
