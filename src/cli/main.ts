@@ -9,9 +9,10 @@ import { silentLogger } from '../pipeline/ports.js';
 import { reconcile } from '../pipeline/reconcile.js';
 import type { Evaluation } from '../workshop/evaluate.js';
 import { runDemo } from './demo.js';
-import { fixedClock, readConfigFile, readIssueBody } from './io.js';
+import { fixedClock, readConfigFile, readInput, readIssueBody } from './io.js';
 
-import { infraChangeFromDir, parseInfraArgs, UsageError, writeChange } from './infra.js';
+import { infraChangeFromDir, parseInfraArgs, readRecorded, scaleDownFromDir, UsageError, writeChange } from './infra.js';
+import type { InfraChange } from '../infra/change.js';
 
 export { UsageError };
 
@@ -25,9 +26,11 @@ export const EXIT = { ok: 0, needsAttention: 1, badInput: 2 } as const;
 const COMMANDS = {
   plan: `workshop-readiness plan --config <file.yml> --issue <body.md> [--form <template.yml>] [--title T] [--now <ISO>] [--json]
   The whole pipeline offline on one issue body: prints the status comment and the labels (or JSON).`,
-  infra: `workshop-readiness infra --config <file.yml> --issue <body.md> --infra-dir <dir> [--form <template.yml>] [--now <ISO>] [--phase ready|scale-down] [--write] [--force]
-  The change the infrastructure PR would contain, as a diff (or written with --write). Refuses a plan
-  with blocking risks unless --force.`,
+  infra: `workshop-readiness infra --config <file.yml> --issue <body.md> --infra-dir <dir> [--form <template.yml>] [--now <ISO>] [--write] [--force]
+  workshop-readiness infra --phase scale-down --config <file.yml> --infra-dir <dir> --recorded <ready-pr-body.md|values.json> [--write]
+  The change the ready-mode PR would contain, as a diff (or written with --write); it refuses a plan
+  with blocking risks unless --force. With --phase scale-down: the values recorded when ready mode was
+  applied (from the ready-mode PR's description or a JSON file), put back on the warm checkout.`,
   demo: `workshop-readiness demo [--now <ISO>]
   The bundled example through the real pipeline with an in-memory GitHub, offline.`,
 } as const;
@@ -99,36 +102,49 @@ async function planCommand(args: string[]): Promise<number> {
   return outcome.code;
 }
 
-/** `infra`: the diff the infrastructure PR would contain, or the files written with --write. */
+/** `infra`: the diff the infrastructure PR would contain, or the files written with --write. Never silent. */
 async function infraCommand(args: string[]): Promise<number> {
   const options = parseInfraArgs(args);
-  const { config, evaluation } = await planOffline(options);
-  if (!evaluation.plan) {
-    // Processed, but there is nothing to plan for yet: the same answer as `plan` gives (exit 1).
-    explain(outcomeOf(evaluation));
-    process.stderr.write('workshop-readiness: no infrastructure change without a plan\n');
-    return EXIT.needsAttention;
-  }
-  const blocking = blockingRisks(evaluation.plan);
-  if (blocking.length && !options.force) {
-    process.stderr.write(
-      `workshop-readiness: refusing to build an infrastructure change for a plan with blocking risks:\n${blocking.map((r) => `  - ${r.message}`).join('\n')}\n` +
-        'Resolve them (config quotas, pool size, the request), or pass --force to see the change anyway.\n',
-    );
-    return EXIT.needsAttention;
-  }
-  if (blocking.length) {
-    process.stderr.write(
-      `${'!'.repeat(78)}\nWARNING: --force: this change is for a plan with blocking risks; it will not work as planned:\n${blocking.map((r) => `  - ${r.message}`).join('\n')}\n${'!'.repeat(78)}\n`,
-    );
-  }
-  const change = infraChangeFromDir(config, evaluation.plan, options.infraDir, options.phase);
-  if (!change.ok) throw new UsageError(change.error);
-  if (options.write) {
-    writeChange(change, options.infraDir);
-    process.stdout.write(`wrote ${change.files.map((f) => f.path).join(', ') || 'nothing (already up to date)'}\n`);
+  let change: InfraChange;
+  let nothing: string;
+  let blocking: Plan['risks'] = [];
+  if (options.phase === 'scale-down') {
+    const config = readConfigFile(options.config).config;
+    const recorded = readRecorded(readInput(options.recorded, 'recorded values'), options.recorded);
+    change = scaleDownFromDir(config, recorded, options.infraDir);
+    nothing = `nothing to restore: ${options.infraDir} already holds the values recorded before ready mode (${recorded.pool} min ${recorded.before.pool.min ?? 'default'})`;
   } else {
-    process.stdout.write(change.diff || '(no change: the files already hold these values)\n');
+    const { config, evaluation } = await planOffline({ ...options, issue: options.issue });
+    if (!evaluation.plan) {
+      // Processed, but there is nothing to plan for yet: the same answer as `plan` gives (exit 1).
+      explain(outcomeOf(evaluation));
+      process.stderr.write('workshop-readiness: no infrastructure change without a plan\n');
+      return EXIT.needsAttention;
+    }
+    blocking = blockingRisks(evaluation.plan);
+    if (blocking.length && !options.force) {
+      process.stderr.write(
+        `workshop-readiness: refusing to build an infrastructure change for a plan with blocking risks:\n${blocking.map((r) => `  - ${r.message}`).join('\n')}\n` +
+          'Resolve them (config quotas, pool size, the request), or pass --force to see the change anyway.\n',
+      );
+      return EXIT.needsAttention;
+    }
+    if (blocking.length) {
+      process.stderr.write(
+        `${'!'.repeat(78)}\nWARNING: --force: this change is for a plan with blocking risks; it will not work as planned:\n${blocking.map((r) => `  - ${r.message}`).join('\n')}\n${'!'.repeat(78)}\n`,
+      );
+    }
+    change = infraChangeFromDir(config, evaluation.plan, options.infraDir);
+    nothing = `nothing to change: ${options.infraDir} already holds the ready-mode values`;
+  }
+  if (!change.ok) throw new UsageError(change.error);
+  if (!change.files.length) {
+    process.stdout.write(`${options.write ? 'nothing written: ' : ''}${nothing}\n`);
+  } else if (options.write) {
+    writeChange(change, options.infraDir);
+    process.stdout.write(`wrote ${change.files.map((f) => f.path).join(', ')}\n`);
+  } else {
+    process.stdout.write(change.diff);
   }
   return blocking.length ? EXIT.needsAttention : EXIT.ok;
 }

@@ -5,7 +5,7 @@ import type { InfraRepoPort, PullRequestInfo } from '../github/infra-repo.js';
 import { computeInfraChange, infraPaths, type InfraBefore } from '../infra/change.js';
 import type { Logger } from './ports.js';
 import { template } from '../render/templates.js';
-import type { MarkerState, PullRequestRecord } from '../workshop/marker.js';
+import { hiddenJson, type MarkerState, type PullRequestRecord } from '../workshop/marker.js';
 import { heldEvent, readyRecord, scaleDownRecord } from '../workshop/lifecycle.js';
 import type { Stage } from '../workshop/readiness.js';
 
@@ -84,7 +84,7 @@ export async function syncInfraPullRequest(input: InfraStepInput, port: InfraRep
 
   const end = ready?.scaleDownAt ?? input.plan?.readyMode.scaleDownAt;
   const step = { ...input, state };
-  if (end && input.now >= end) return scaleDown(step, ready, { cluster, pool, clusterName: clusterName ?? '' }, port, options);
+  if (end && Date.parse(input.now) >= Date.parse(end)) return scaleDown(step, ready, { cluster, pool, clusterName: clusterName ?? '' }, port, options);
   return readyMode(step, ready, { cluster, pool }, port, options, found);
 }
 
@@ -132,10 +132,10 @@ async function readyMode(
   if (!change.files.length) return keep('The infrastructure files already hold the ready-mode values: no PR needed.');
 
   const title = `Ready mode for workshop #${input.issue.number}: ${plan.pool} min ${plan.readyMode.minNodes} on ${plan.cluster}`;
-  const body = prBody(input, plan, planHash, change.summary);
+  const before = firstBefore ?? (change.before as unknown as Record<string, unknown>);
+  const body = prBody(input, plan, planHash, change.summary, before);
   const opened = await writePullRequest(port, { branch, base, title, body, files: change.files, existing, message: `${title}\n\nFrom ${input.issue.repo}#${input.issue.number} (plan ${planHash}).` }, options, 'ready');
   if (!opened.ok) return keep(opened.section);
-  const before = firstBefore ?? (change.before as unknown as Record<string, unknown>);
   return withRecord(state, { ...record('ready', opened.info, 'open', planHash, before), ...where }, opened.writes, null);
 }
 
@@ -257,7 +257,11 @@ function formatTime(iso: string | undefined, zone: string): string {
   return iso ? DateTime.fromISO(iso).setZone(zone).toFormat('ccc d LLL yyyy HH:mm ZZZZ') : 'unknown';
 }
 
-function prBody(input: InfraStepInput, plan: Plan, planHash: string, summary: string[]): string {
+/**
+ * The ready PR's body. Its hidden marker also carries where ready mode applies and the values it
+ * replaced, so `workshop-readiness infra --phase scale-down --recorded <body>` can restore them by hand.
+ */
+function prBody(input: InfraStepInput, plan: Plan, planHash: string, summary: string[], before: Record<string, unknown>): string {
   const zone = plan.timeZone;
   const fmt = (iso: string | undefined) => formatTime(iso, zone);
   const usd = (v: number | null) => (v === null ? 'unknown (no price for this instance type)' : `$${v.toFixed(2)}`);
@@ -282,6 +286,6 @@ function prBody(input: InfraStepInput, plan: Plan, planHash: string, summary: st
     readyCost: usd(plan.cost.readyModeUSD),
     continuousCost: usd(plan.cost.continuousUSD),
     scaleDownBranch: branchFor(input.issue.number, 'scale-down'),
-    marker: `<!-- workshop-readiness:pr ${JSON.stringify({ issue: `${input.issue.repo}#${input.issue.number}`, phase: 'ready', planHash, zone })} -->`,
+    marker: `<!-- workshop-readiness:pr ${hiddenJson({ issue: `${input.issue.repo}#${input.issue.number}`, phase: 'ready', planHash, zone, cluster: plan.cluster, pool: plan.pool, before })} -->`,
   });
 }

@@ -260,7 +260,7 @@ describe('infra', () => {
   test('2: bad input', async () => {
     const { code, stderr } = await cli('infra', '--config', CONFIG, '--issue', ISSUE);
     expect(code).toBe(2);
-    expect(stderr).toContain('infra needs --config, --issue and --infra-dir');
+    expect(stderr).toContain('infra needs --config and --infra-dir');
   });
 });
 
