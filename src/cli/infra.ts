@@ -92,11 +92,13 @@ export function parseInfraArgs(args: string[]) {
       phase: { type: 'string', default: 'ready' },
       recorded: { type: 'string' },
       write: { type: 'boolean', default: false },
+      form: { type: 'string' },
+      force: { type: 'boolean', default: false },
     },
   });
   if (values.phase !== 'ready' && values.phase !== 'scale-down') throw new UsageError(`--phase must be ready or scale-down, not "${values.phase}"`);
   if (!values.config || !values['infra-dir']) throw new UsageError('infra needs --config and --infra-dir');
-  const common = { config: values.config, infraDir: values['infra-dir'], write: values.write, now: values.now, title: values.title };
+  const common = { config: values.config, infraDir: values['infra-dir'], write: values.write, now: values.now, title: values.title, form: values.form, force: values.force };
   if (values.phase === 'scale-down') {
     if (!values.recorded) {
       throw new UsageError('the scale-down restores the values recorded when ready mode was applied: give --recorded <file> with the ready-mode PR\'s description (saved from GitHub) or a JSON file of those values');
