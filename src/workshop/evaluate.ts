@@ -11,6 +11,7 @@ import { planInputFor } from './plan-input.js';
 import { deriveReadiness, desiredLabels, type Readiness } from './readiness.js';
 import { replayCommands, type Outcome, type Replay } from './replay.js';
 import { buildRequest } from './request.js';
+import { eventRecord, heldEvent, isDone, phaseOf, type Phase } from './lifecycle.js';
 import { dueNotices, type Notice } from './notices.js';
 import { parseDateTime } from './values/index.js';
 import type { Problem, WorkshopRequest } from './types.js';
@@ -39,6 +40,8 @@ export interface Evaluation {
   plan: Plan | null;
   planHash: string | null;
   readiness: Readiness;
+  /** Where the request is in its life (lifecycle.ts). */
+  phase: Phase;
   replay: Replay;
   labels: string[];
   state: MarkerState;
@@ -52,7 +55,9 @@ export interface Evaluation {
 /** The pipeline from DESIGN.md: parse → validate → replay → plan → stage → render. Never throws on bad input. */
 export function evaluate(input: EvaluateInput): Evaluation {
   const { issue, config, previous } = input;
-  const { fields, built } = readRequest({ body: issue.body, title: issue.title, config, form: input.form, now: input.now });
+  // Once the event's pre-warm lead began, the request is compared with what was approved, not re-judged.
+  const held = heldEvent(previous, input.now);
+  const { fields, built } = readRequest({ body: issue.body, title: issue.title, config, form: input.form, now: input.now, acceptedStart: previous.material?.start ?? null });
   const request = built.request;
   const reqHash = request ? hashRequest(request) : null;
 
@@ -77,7 +82,7 @@ export function evaluate(input: EvaluateInput): Evaluation {
   const currentPlanHash = request && reqHash && plan ? hashPlan(reqHash, assumptions, plan) : null;
   const replay = replayCommands(replayInput, currentPlanHash);
 
-  const material = request ? materialFields(request) : previous.material;
+  const material = held ? previous.material : request ? materialFields(request) : previous.material;
   const readiness = deriveReadiness({
     problems: built.problems,
     plan,
@@ -85,7 +90,9 @@ export function evaluate(input: EvaluateInput): Evaluation {
     replay,
     automatedLoadTest: previous.loadTest,
     changes: request ? describeChanges(previous.material, materialFields(request)) : [],
+    heldPlanHash: held?.planHash ?? null,
   });
+  const approved = readiness.stage === 'go' && !readiness.onHold && plan && currentPlanHash ? { planHash: currentPlanHash, plan } : null;
 
   const state: MarkerState = {
     ...previous,
@@ -94,7 +101,10 @@ export function evaluate(input: EvaluateInput): Evaluation {
     requestHash: reqHash,
     material,
     commands: replay.acknowledged,
+    event: eventRecord(previous, input.now, approved),
   };
+  const phase = phaseOf(state, plan, input.now);
+  const done = isDone(state, plan, input.now);
   const commentBody = renderStatusComment({
     stage: readiness.stage,
     readiness,
@@ -105,6 +115,8 @@ export function evaluate(input: EvaluateInput): Evaluation {
     assumptions: [...(request?.assumptions ?? []), ...replay.assumptions.map((a) => `Engineer assumption by ${a.by}: ${a.key} = ${a.text}.`)],
     config,
     state,
+    phase,
+    done,
     sections: input.sections ?? {},
   });
 
@@ -129,8 +141,9 @@ export function evaluate(input: EvaluateInput): Evaluation {
     plan,
     planHash: currentPlanHash,
     readiness,
+    phase,
     replay,
-    labels: desiredLabels(readiness, config.labels),
+    labels: desiredLabels(readiness, config.labels, done),
     state,
     commentBody,
     ...acknowledgements(replay.outcomes, input, issue.author),
@@ -138,9 +151,16 @@ export function evaluate(input: EvaluateInput): Evaluation {
 }
 
 /** The request in an issue body: its fields read (form headings, or labels and prose), then validated. */
-export function readRequest(input: { body: string; title: string; config: Config; form: FormReader; now: string }) {
+export function readRequest(input: { body: string; title: string; config: Config; form: FormReader; now: string; acceptedStart?: string | null }) {
   const read = readFields(input.body, input.form, hubHosts(input.config));
-  const built = buildRequest({ title: input.title, fields: read.values, config: input.config, now: input.now, notes: read.confirmations });
+  const built = buildRequest({
+    title: input.title,
+    fields: read.values,
+    config: input.config,
+    now: input.now,
+    notes: read.confirmations,
+    acceptedStart: input.acceptedStart ?? null,
+  });
   return { fields: read.values, built };
 }
 

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { Config } from '../config/schema.js';
-import { findHub } from './hubs.js';
+import { findHub, hubNotFoundMessage } from './hubs.js';
 import type { Problem, WorkshopRequest } from './types.js';
 import {
   findTimeZone,
@@ -47,6 +47,12 @@ export interface BuildRequestInput {
   now: string;
   /** Readings to confirm found while extracting the fields (see form.ts readFields); messages are phrases. */
   notes?: Problem[];
+  /**
+   * The start the app already accepted while it was still ahead (from its own, trusted marker). A start
+   * in the past is a problem only when it differs from this one: a request valid when made stays valid
+   * through its event.
+   */
+  acceptedStart?: string | null;
 }
 
 /**
@@ -98,10 +104,7 @@ export function fieldsSchema(config: Config, confirmations: Problem[] = []) {
       }
       const found = findHub(config, value);
       if (!found) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `Hub: we could not find a hub called "${value.trim()}". Use the hub's address as it appears in your browser.`,
-        });
+        ctx.addIssue({ code: 'custom', message: hubNotFoundMessage(config, value) });
         return null;
       }
       return found;
@@ -176,7 +179,7 @@ type TimingFields = { start_date: string | null; end_date: string | null; daily_
  * time zone". The start field's own time is kept (an earlier start is made ready), and a zone there
  * that differs from the hours' is converted and named for confirmation.
  */
-function assembleTiming(fields: TimingFields, now: string): { value: Timing | null; problems: Problem[]; confirmations: Problem[] } {
+function assembleTiming(fields: TimingFields, now: string, acceptedStart: string | null): { value: Timing | null; problems: Problem[]; confirmations: Problem[] } {
   const problems: Problem[] = [];
   const confirmations: Problem[] = [];
   const confirm = (field: string, result: { confirm?: string }) => {
@@ -241,7 +244,7 @@ function assembleTiming(fields: TimingFields, now: string): { value: Timing | nu
   if (last <= first) {
     problems.push({ field: 'end_date', message: `${FIELD_NAMES.end_date}: the workshop ends (${end.dateOnly}) before it starts (${start.dateOnly}).` });
   }
-  if (first < DateTime.fromISO(now)) {
+  if (first < DateTime.fromISO(now) && !sameInstant(first, acceptedStart)) {
     problems.push({ field: 'start_date', message: `${FIELD_NAMES.start_date}: ${start.dateOnly} is in the past.` });
   }
   const weekdays = hours.weekdays ?? null;
@@ -316,6 +319,7 @@ export function buildRequest(input: BuildRequestInput): BuildRequestResult {
   const timing = assembleTiming(
     { start_date: input.fields.start_date ?? null, end_date: input.fields.end_date ?? null, daily_hours: input.fields.daily_hours ?? null },
     input.now,
+    input.acceptedStart ?? null,
   );
   const problems: Problem[] = [
     ...(parsedFields.success ? [] : parsedFields.error.issues.map((issue) => ({ field: String(issue.path[0] ?? 'request'), message: issue.message }))),
@@ -326,6 +330,10 @@ export function buildRequest(input: BuildRequestInput): BuildRequestResult {
   const confirmations = inFormOrder(dedupe([...notes, ...fieldConfirmations, ...timing.confirmations]));
   if (problems.length || !request) return { ok: false, request: null, problems: inFormOrder(dedupe(problems)), confirmations };
   return { ok: true, request, problems: [], confirmations };
+}
+
+function sameInstant(time: DateTime, iso: string | null): boolean {
+  return iso !== null && DateTime.fromISO(iso).toMillis() === time.toMillis();
 }
 
 const FORM_ORDER = Object.keys(FIELD_NAMES);
