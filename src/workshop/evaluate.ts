@@ -13,7 +13,7 @@ import { replayCommands, type Outcome, type Replay } from './replay.js';
 import { buildRequest } from './request.js';
 import { eventRecord, heldEvent, isDone, phaseOf, type Phase } from './lifecycle.js';
 import { dueNotices, type Notice } from './notices.js';
-import { parseDateTime } from './values/index.js';
+import { findTimeZone, parseDateTime } from './values/index.js';
 import type { Problem, WorkshopRequest } from './types.js';
 
 /** Everything the pure pipeline reads: the issue, its comments, the config and what adapters observed. */
@@ -121,7 +121,9 @@ export function evaluate(input: EvaluateInput): Evaluation {
   });
 
   const startText = fields.start_date ?? null;
-  const startHint = startText ? parseDateTime(startText, { now: input.now, defaultZone: 'UTC' }) : null;
+  // The request's own zone (written with the hours) places a start written without one.
+  const hoursZone = fields.daily_hours ? findTimeZone(fields.daily_hours)?.zone : undefined;
+  const startHint = startText ? parseDateTime(startText, { now: input.now, defaultZone: hoursZone ?? 'UTC' }) : null;
   const notices = dueNotices({
     now: input.now,
     requester: issue.author,

@@ -12,6 +12,9 @@ import {
   parseSizeGB,
   parseTimeZone,
   parseYesNo,
+  parseDateRange,
+  readPeopleInText,
+  readWeekdays,
   type ParseResult,
 } from '../../src/workshop/values/index.js';
 import { fastestMs } from '../support/timing.js';
@@ -28,6 +31,8 @@ const PARSERS: Array<[string, (text: string) => ParseResult<unknown>]> = [
   ['parseCpu', parseCpu],
   ['parseSizeGB', parseSizeGB],
   ['parseYesNo', parseYesNo],
+  ['parseDateRange', (t) => parseDateRange(t, { now: NOW, defaultZone: 'Europe/Berlin' })],
+  ['readPeopleInText', (t) => readPeopleInText(t) ?? { ok: false, reason: 'no number of people' }],
 ];
 
 /** Pieces of real values, glued at random: reaches deeper into the parsers than random characters. */
@@ -206,6 +211,7 @@ describe('every parser stays under 50 ms on 100 KB adversarial text', () => {
     ...PARSERS,
     ['findTimeZone', findTimeZone],
     ['isHubDefaultChoice', isHubDefaultChoice],
+    ['readWeekdays', readWeekdays],
   ];
   const DELIMITERS = ['`', '**', '__', '*', '"', '\u201c', '(', ')', '[', '- [X] ', '9-', '9:', 'a/', '/', ' ', '\u00a0', '\u200d', '😀', 'é', '### ', ': ', '1,', '.', 'am ', 'to ', 'America/', 'UTC+', '\n'];
   const adversarial = fc

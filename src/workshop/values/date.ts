@@ -219,7 +219,8 @@ export function parseDateTime(text: string, options: ParseDateTimeOptions): Pars
   const result = readDateTime(text, options);
   const zone = options.exampleZone;
   if (result.ok || !zone || zone === 'America/Chicago') return result;
-  return { ...result, reason: result.reason.split('America/Chicago').join(zone) };
+  // Only the example changes: a quoted value that names America/Chicago stays as written.
+  return { ...result, reason: result.reason.split(LIKE).join(LIKE.replace('America/Chicago', zone)) };
 }
 
 function readDateTime(text: string, options: ParseDateTimeOptions): ParseResult<DateTimeValue> {
