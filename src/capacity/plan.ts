@@ -104,11 +104,12 @@ export function computePlan(input: PlanInput): Plan {
 
   const price = priceIn(type, input.region);
   if (price.assumption) assumptions.push(price.assumption);
+  const held = heldSpan(windows, scaleDownAt, minNodes);
   const cost = {
     pricePerNodeHourUSD: price.usd,
     workshopUSD: money(nodes * hoursIn(days) * price.usd),
-    readyModeUSD: money(minNodes * hoursIn(windows) * price.usd),
-    continuousUSD: windows[0] ? money(minNodes * ((Date.parse(scaleDownAt) - Date.parse(windows[0].start)) / 3_600_000) * price.usd) : 0,
+    ...held,
+    heldUSD: money(held.heldNodes * held.heldHours * price.usd),
   };
 
   const storage = storagePlan(input, risks, assumptions);
@@ -124,6 +125,7 @@ export function computePlan(input: PlanInput): Plan {
     bindingResource: binding,
     nodes,
     otherNodes,
+    perUser: input.perUser,
     readyMode: {
       minNodes,
       placeholders: {
@@ -196,9 +198,10 @@ function emptyPlan(input: PlanInput, parts: Pick<Plan, 'leadTimeDays' | 'assumpt
     bindingResource: 'memory',
     nodes: 0,
     otherNodes: 0,
+    perUser: input.perUser,
     readyMode: { minNodes: 0, placeholders: { replicas: 0, cpu: 0, memory: 0 }, seatsToReserve: 0, leadMinutes: input.policy.readyModeLeadMinutes, windows: parts.windows, days: parts.days, scaleDownAt: parts.scaleDownAt },
     timeline: { nodeStartSeconds: 0, imagePullSeconds: 0, waitWithoutReadyMode: 0, waitWithReadyMode: 0, fractionWaiting: 0, fractionWaitingWithReadyMode: 0, spawnBatches: 0 },
-    cost: { pricePerNodeHourUSD: null, workshopUSD: null, readyModeUSD: null, continuousUSD: null },
+    cost: { pricePerNodeHourUSD: null, workshopUSD: null, ...heldSpan(parts.windows, parts.scaleDownAt, 0), heldUSD: null },
     storage: { type: null, aggregateMiBps: null, perUserMiBps: null },
     quotas: [],
     overlaps: [],
@@ -206,6 +209,16 @@ function emptyPlan(input: PlanInput, parts: Pick<Plan, 'leadTimeDays' | 'assumpt
     assumptions: parts.assumptions,
     risks: sortRisks(parts.risks),
   };
+}
+
+/**
+ * The span the ready-mode PR holds its warm nodes: from the merge-by time (the first window's start) to the
+ * scale-down, without a break, because the pool's min and the placeholders stay until the scale-down merges.
+ */
+function heldSpan(windows: Plan['readyMode']['windows'], scaleDownAt: string, nodes: number): Pick<Plan['cost'], 'heldNodes' | 'heldFrom' | 'heldUntil' | 'heldHours'> {
+  const from = windows[0]?.start ?? scaleDownAt;
+  const hours = Math.max(0, (Date.parse(scaleDownAt) - Date.parse(from)) / 3_600_000);
+  return { heldNodes: nodes, heldFrom: from, heldUntil: scaleDownAt, heldHours: Math.round(hours * 100) / 100 };
 }
 
 function money(value: number): number {

@@ -133,11 +133,22 @@ export interface Plan {
     fractionWaitingWithReadyMode: number;
     spawnBatches: number;
   };
+  /** Per-user resources the plan sized for; the ready-mode PR sets them for the event with guarantee = limit. */
+  perUser: PerUser;
   cost: {
     pricePerNodeHourUSD: number | null;
+    /** Nodes at peak during the event hours. */
     workshopUSD: number | null;
-    readyModeUSD: number | null;
-    continuousUSD: number | null;
+    /**
+     * What the ready-mode PR holds: `heldNodes` nodes (the pool's min, each filled by a whole-node placeholder)
+     * without a break from `heldFrom` (the merge-by time) to `heldUntil` (the scale-down after the event).
+     * Nothing in the PR follows the daily windows, so this is the ready-mode cost, not a per-window figure.
+     */
+    heldNodes: number;
+    heldFrom: string;
+    heldUntil: string;
+    heldHours: number;
+    heldUSD: number | null;
   };
   storage: {
     type: string | null;

@@ -5,6 +5,9 @@ import type { InfraRepoPort, PullRequestInfo } from '../github/infra-repo.js';
 import { computeInfraChange, infraPaths, type InfraBefore } from '../infra/change.js';
 import type { Logger } from './ports.js';
 import { template } from '../render/templates.js';
+import { heldCostLine, perUserLine, placeholderLine } from '../render/plan-markdown.js';
+import { applySteps } from '../infra/apply-steps.js';
+import { escapeMarkdown } from '../text/escape.js';
 import type { MarkerState, PullRequestRecord } from '../workshop/marker.js';
 import type { Stage } from '../workshop/readiness.js';
 
@@ -97,7 +100,7 @@ export async function syncInfraPullRequest(input: InfraStepInput, port: InfraRep
   const title = phase === 'ready'
     ? `Ready mode for workshop #${input.issue.number}: ${plan.pool} min ${plan.readyMode.minNodes} on ${plan.cluster}`
     : `Scale down after workshop #${input.issue.number}: ${plan.pool} on ${plan.cluster}`;
-  const body = prBody(input, phase, change.summary);
+  const body = prBody(input, phase, change.summary, applySteps({ phase, clusterName: plan.cluster, cluster, pool, hubName: hubOn(config, plan), changed: change.files.map((f) => f.path) }));
   const writes: string[] = [];
   const message = `${title}\n\nFrom ${input.issue.repo}#${input.issue.number} (plan ${input.planHash}).`;
   let info: PullRequestInfo;
@@ -133,6 +136,12 @@ export async function syncInfraPullRequest(input: InfraStepInput, port: InfraRep
   return withRecord(state, record(phase, info, 'open', input.planHash, before), writes, null);
 }
 
+/** The hub whose values file the PR edits: the one configured hub on the plan's cluster and pool, if only one is. */
+function hubOn(config: Config, plan: Plan): string | null {
+  const names = Object.entries(config.hubs).filter(([, hub]) => hub.cluster === plan.cluster && hub.pool === plan.pool).map(([name]) => name);
+  return names.length === 1 ? (names[0] as string) : null;
+}
+
 async function sameFiles(port: InfraRepoPort, branch: string, files: Array<{ path: string; after: string }>): Promise<boolean> {
   for (const file of files) if ((await port.readFile(file.path, branch)) !== file.after) return false;
   return true;
@@ -158,15 +167,14 @@ export function infraRepo(config: Config, cluster: NonNullable<Config['clusters'
   return cluster.infra?.repository ?? config.infraRepository ?? issueRepo;
 }
 
-function prBody(input: InfraStepInput, phase: 'ready' | 'scale-down', summary: string[]): string {
+function prBody(input: InfraStepInput, phase: 'ready' | 'scale-down', summary: string[], apply: string[]): string {
   const { plan } = input;
   const zone = plan.timeZone;
   const fmt = (iso: string | undefined) => (iso ? DateTime.fromISO(iso).setZone(zone).toFormat('ccc d LLL yyyy HH:mm ZZZZ') : 'unknown');
-  const usd = (v: number | null) => (v === null ? 'unknown (no price for this instance type)' : `$${v.toFixed(2)}`);
   return template('pull-request.hbs')({
     scaleDown: phase === 'scale-down',
-    pool: plan.pool,
-    cluster: plan.cluster,
+    pool: escapeMarkdown(plan.pool, 80),
+    cluster: escapeMarkdown(plan.cluster, 80),
     issueRef: `${input.issue.repo}#${input.issue.number}`,
     attendees: plan.attendees,
     days: plan.readyMode.days.length,
@@ -177,12 +185,13 @@ function prBody(input: InfraStepInput, phase: 'ready' | 'scale-down', summary: s
     mergeBy: fmt(plan.readyMode.windows[0]?.start),
     leadMinutes: plan.readyMode.leadMinutes,
     nodes: plan.nodes,
-    instanceType: plan.instanceType,
+    instanceType: escapeMarkdown(plan.instanceType, 80),
     usersPerNode: plan.usersPerNode,
     minNodes: plan.readyMode.minNodes,
-    placeholders: plan.readyMode.placeholders.replicas,
-    readyCost: usd(plan.cost.readyModeUSD),
-    continuousCost: usd(plan.cost.continuousUSD),
+    placeholders: placeholderLine(plan),
+    perUser: perUserLine(plan),
+    heldCost: heldCostLine(plan, zone, '\\$'),
+    apply,
     scaleDownBranch: branchFor(input.issue.number, 'scale-down'),
     marker: `<!-- workshop-readiness:pr ${JSON.stringify({ issue: `${input.issue.repo}#${input.issue.number}`, phase, planHash: input.planHash, zone })} -->`,
   });

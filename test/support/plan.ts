@@ -39,7 +39,11 @@ export function samplePlan(overrides: Partial<Plan> = {}): Plan {
       scaleDownAt: '2027-03-12T17:00:00.000-06:00',
     },
     timeline: { nodeStartSeconds: 210, imagePullSeconds: 133, waitWithoutReadyMode: 343, waitWithReadyMode: 0, fractionWaiting: 0.9, fractionWaitingWithReadyMode: 0, spawnBatches: 2 },
-    cost: { pricePerNodeHourUSD: 0.262, workshopUSD: 100.6, readyModeUSD: 28.3, continuousUSD: 60.1 },
+    perUser: { cpuGuarantee: 0.5, cpuLimit: 2, memoryGuaranteeBytes: 4 * 1024 ** 3, memoryLimitBytes: 8 * 1024 ** 3 },
+    cost: {
+      pricePerNodeHourUSD: 0.262, workshopUSD: 100.6,
+      heldNodes: 4, heldFrom: '2027-03-10T08:00:00.000-06:00', heldUntil: '2027-03-12T17:00:00.000-06:00', heldHours: 57, heldUSD: 59.74,
+    },
     storage: { type: 'filestore-basic-hdd', aggregateMiBps: 100, perUserMiBps: 1.25 },
     quotas: [],
     overlaps: [],
