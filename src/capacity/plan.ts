@@ -61,7 +61,7 @@ export function computePlan(input: PlanInput): Plan {
     input.perUser.memoryLimitBytes > input.perUser.memoryGuaranteeBytes ? `memory ${fmtGiB(input.perUser.memoryGuaranteeBytes)} guaranteed, limit ${fmtGiB(input.perUser.memoryLimitBytes)}` : null,
   ].filter(Boolean);
   if (over.length) {
-    risks.push({ code: 'oversubscribed', severity: 'warning', message: `Limits exceed guarantees (${over.join('; ')}): during an event everyone works at once, so set guarantee = limit or expect slowdowns and out-of-memory kills.` });
+    risks.push({ code: 'oversubscribed', severity: 'warning', message: `Limits exceed guarantees (${over.join('; ')}): during an event everyone works at once, so ${input.cluster.infra?.helmValuesPath ? 'the ready-mode PR sets guarantee = limit for the event (the hub\'s values come back with the scale-down)' : 'set guarantee = limit for the event'}, or expect slowdowns and out-of-memory kills.` });
   }
   if (input.gpu && !type.gpu) {
     risks.push({ code: 'gpu-quota', severity: 'blocking', message: `The workshop needs GPUs but pool ${input.poolName} (${type.name}) has none: plan it on a GPU pool.` });

@@ -108,7 +108,7 @@ function dayChart(plan: Plan, zone: string): string[] {
   if (!window || !day) return [];
   // Plain instants and the day's own offset: this chart is drawn on every reconcile.
   const offset = offsetOf(day.start);
-  const [windowStart, windowEnd, dayStart, dayEnd] = [window.start, window.end, day.start, day.end].map(Date.parse) as [number, number, number, number];
+  const [windowStart, dayStart, dayEnd] = [window.start, day.start, day.end].map(Date.parse) as [number, number, number];
   const hour = 3_600_000;
   const first = Math.floor((windowStart + offset * 60_000) / hour) * hour - offset * 60_000 - hour;
   const slots: number[] = [];

@@ -76,6 +76,15 @@ describe('risks, each from a table case', () => {
     expect(codes(overrides)).toContain(expected);
   });
 
+  test('oversubscribed says the ready-mode PR sets guarantee = limit only where a helm values file is configured', () => {
+    const over = { perUser: { cpuGuarantee: 0.5, cpuLimit: 2, memoryGuaranteeBytes: 4 * GiB, memoryLimitBytes: 4 * GiB } };
+    const message = (input: ReturnType<typeof planInput>) => computePlan(input).risks.find((r) => r.code === 'oversubscribed')?.message;
+    const withoutFile = planInput(over);
+    expect(message(withoutFile)).toContain('so set guarantee = limit for the event');
+    const withFile = { ...withoutFile, cluster: { ...withoutFile.cluster, infra: { path: 'p.tfvars', format: 'tfvars' as const, helmValuesPath: 'v.yaml' } } };
+    expect(message(withFile)).toContain('the ready-mode PR sets guarantee = limit for the event');
+  });
+
   test('a clean request has no risk; blocking risks are listed first', () => {
     expect(codes({})).toEqual([]);
     const mixed = computePlan(planInput({ maxNodes: 10, now: '2027-03-01T00:00:00Z' })).risks;
