@@ -1,7 +1,7 @@
 import { fmtGiB, nodeCapacity } from './allocatable.js';
 import { familyOf, knownTypes, lookupInstanceType, priceIn, type InstanceType } from './catalog.js';
 import { checkQuotas } from './quotas.js';
-import { eventDays, hoursIn, overlaps, readyWindows } from './ready-mode.js';
+import { AUTOSCALER_IDLE_MINUTES, eventDays, hoursIn, overlaps, readyWindows } from './ready-mode.js';
 import { aggregateThroughput } from './storage.js';
 import { GPU_NODE_START_SECONDS, NODE_START_SECONDS, simulateArrivals } from './timeline.js';
 import type { NodeCapacity, PlanInput, Plan, Risk } from './types.js';
@@ -104,7 +104,8 @@ export function computePlan(input: PlanInput): Plan {
 
   const price = priceIn(type, input.region);
   if (price.assumption) assumptions.push(price.assumption);
-  const held = heldSpan(windows, scaleDownAt, minNodes);
+  const followsWindows = input.followWindows === true && minNodes > 0;
+  const held = heldSpan(windows, scaleDownAt, minNodes, followsWindows);
   const cost = {
     pricePerNodeHourUSD: price.usd,
     workshopUSD: money(nodes * hoursIn(days) * price.usd),
@@ -138,6 +139,7 @@ export function computePlan(input: PlanInput): Plan {
       windows,
       days,
       scaleDownAt,
+      followsWindows,
     },
     timeline: {
       nodeStartSeconds: nodeStart,
@@ -199,9 +201,9 @@ function emptyPlan(input: PlanInput, parts: Pick<Plan, 'leadTimeDays' | 'assumpt
     nodes: 0,
     otherNodes: 0,
     perUser: input.perUser,
-    readyMode: { minNodes: 0, placeholders: { replicas: 0, cpu: 0, memory: 0 }, seatsToReserve: 0, leadMinutes: input.policy.readyModeLeadMinutes, windows: parts.windows, days: parts.days, scaleDownAt: parts.scaleDownAt },
+    readyMode: { minNodes: 0, placeholders: { replicas: 0, cpu: 0, memory: 0 }, seatsToReserve: 0, leadMinutes: input.policy.readyModeLeadMinutes, windows: parts.windows, days: parts.days, scaleDownAt: parts.scaleDownAt, followsWindows: false },
     timeline: { nodeStartSeconds: 0, imagePullSeconds: 0, waitWithoutReadyMode: 0, waitWithReadyMode: 0, fractionWaiting: 0, fractionWaitingWithReadyMode: 0, spawnBatches: 0 },
-    cost: { pricePerNodeHourUSD: null, workshopUSD: null, ...heldSpan(parts.windows, parts.scaleDownAt, 0), heldUSD: null },
+    cost: { pricePerNodeHourUSD: null, workshopUSD: null, ...heldSpan(parts.windows, parts.scaleDownAt, 0, false), heldUSD: null },
     storage: { type: null, aggregateMiBps: null, perUserMiBps: null },
     quotas: [],
     overlaps: [],
@@ -212,12 +214,16 @@ function emptyPlan(input: PlanInput, parts: Pick<Plan, 'leadTimeDays' | 'assumpt
 }
 
 /**
- * The span the ready-mode PR holds its warm nodes: from the merge-by time (the first window's start) to the
- * scale-down, without a break, because the pool's min and the placeholders stay until the scale-down merges.
+ * The span ready mode holds its warm nodes. From the PR alone: from the merge-by time (the first window's start)
+ * to the scale-down, without a break, because the pool's min and the placeholders stay until the scale-down is
+ * merged. When the app follows the windows: each window, plus the minutes the autoscaler waits before it removes
+ * a node left idle when the placeholders go.
  */
-function heldSpan(windows: Plan['readyMode']['windows'], scaleDownAt: string, nodes: number): Pick<Plan['cost'], 'heldNodes' | 'heldFrom' | 'heldUntil' | 'heldHours'> {
+function heldSpan(windows: Plan['readyMode']['windows'], scaleDownAt: string, nodes: number, followsWindows: boolean): Pick<Plan['cost'], 'heldNodes' | 'heldFrom' | 'heldUntil' | 'heldHours'> {
   const from = windows[0]?.start ?? scaleDownAt;
-  const hours = Math.max(0, (Date.parse(scaleDownAt) - Date.parse(from)) / 3_600_000);
+  const hours = followsWindows
+    ? hoursIn(windows) + (windows.length * AUTOSCALER_IDLE_MINUTES) / 60
+    : Math.max(0, (Date.parse(scaleDownAt) - Date.parse(from)) / 3_600_000);
   return { heldNodes: nodes, heldFrom: from, heldUntil: scaleDownAt, heldHours: Math.round(hours * 100) / 100 };
 }
 

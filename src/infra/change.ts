@@ -86,8 +86,16 @@ export function computeInfraChange(input: InfraChangeInput): InfraChange {
     if (!input.plan) return { ok: false, error: 'no capacity plan, so there is nothing to put in ready mode' };
     const needed = input.plan.nodes + input.plan.otherNodes;
     const max = current.values.max !== null && needed > current.values.max ? needed : null;
-    poolResult = format.patch(poolText, locator, { min: input.plan.readyMode.minNodes, max });
-    summary.push(`${escapeMarkdown(locator.key, 80)}: min ${current.values.min ?? 'default'} → ${input.plan.readyMode.minNodes}${max !== null ? `, max ${current.values.max} → ${max}` : ''}`);
+    const key = escapeMarkdown(locator.key, 80);
+    if (input.plan.readyMode.followsWindows) {
+      // The app scales the placeholders at each window, and they bring the nodes: a min would hold them all night.
+      // `restore` with the file's own min writes only the max (an absent min stays absent).
+      poolResult = max === null ? { ok: true as const, text: poolText, before: current.values, changed: false } : format.restore(poolText, locator, { min: current.values.min, max });
+      summary.push(`${key}: min stays ${current.values.min ?? 'default'} (the app scales the placeholders at each daily window and they bring the nodes)${max !== null ? `; max ${current.values.max} → ${max}` : ''}`);
+    } else {
+      poolResult = format.patch(poolText, locator, { min: input.plan.readyMode.minNodes, max });
+      summary.push(`${key}: min ${current.values.min ?? 'default'} → ${input.plan.readyMode.minNodes}${max !== null ? `, max ${current.values.max} → ${max}` : ''}`);
+    }
   } else {
     if (!input.recorded) return { ok: false, error: 'no record of the values before ready mode, so the scale-down cannot restore them; scale down by hand' };
     poolResult = format.restore(poolText, locator, input.recorded.pool);

@@ -7,6 +7,8 @@ import type { InfraRepoPort } from '../github/infra-repo.js';
 import type { LoadTestSpec } from '../kube/types.js';
 import { applyLoadTestUpdate, expireLostLoadTest, loadTestSpec, type LoadTestUpdate } from './loadtest.js';
 import { infraRepo, syncInfraPullRequest } from './infra-pr.js';
+import { followWindows } from './windows.js';
+import type { PlaceholderScalePort } from '../kube/placeholder-scale.js';
 import { parseCommands } from '../workshop/commands.js';
 import { evaluate, type Evaluation } from '../workshop/evaluate.js';
 import { looksLikeForm, type FormReader, type FormField } from '../workshop/form.js';
@@ -25,7 +27,7 @@ export type ConfigLoad =
  * What the app can reach besides the issue: the same for every trigger (webhook, sweep, CLI), so the
  * same inputs give the same plan whichever path runs the reconcile.
  */
-export type Adapters = Pick<ReconcileDeps, 'others' | 'observe' | 'infraRepo' | 'hasCluster' | 'newRunId'>;
+export type Adapters = Pick<ReconcileDeps, 'others' | 'observe' | 'infraRepo' | 'hasCluster' | 'newRunId' | 'placeholders'>;
 
 export interface ReconcileDeps {
   issues: IssuePort;
@@ -48,6 +50,8 @@ export interface ReconcileDeps {
   loadTestUpdate?: LoadTestUpdate;
   /** Run ids are unique per start; injected so tests are deterministic. */
   newRunId?: () => string;
+  /** The hub placeholders of a cluster, to follow the daily windows; absent or null = no cluster access. */
+  placeholders?: (clusterName: string) => PlaceholderScalePort | null;
 }
 
 export interface ReconcileResult {
@@ -157,6 +161,15 @@ export async function reconcile(configLoad: ConfigLoad, deps: ReconcileDeps): Pr
     if (step.section || step.pullRequests !== evaluation.state.pullRequests) {
       evaluation = evaluate({ ...base, others, observed, previous: { ...previous, pullRequests: step.pullRequests }, sections: { ...loadTestSection, infra: step.section } });
     }
+  }
+
+  if (deps.placeholders && evaluation.plan?.readyMode.followsWindows) {
+    const hub = evaluation.request ? config.hubs[evaluation.request.hub] : undefined;
+    await followWindows(
+      { plan: evaluation.plan, namespace: hub?.namespace, pullRequests: evaluation.state.pullRequests, now },
+      deps.placeholders(evaluation.plan.cluster),
+      { dryRun: deps.dryRun ?? false, log },
+    );
   }
 
   const writes = await syncIssue(

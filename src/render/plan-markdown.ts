@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { fmtCpu, fmtGiB } from '../capacity/allocatable.js';
-import { offsetOf } from '../capacity/ready-mode.js';
+import { AUTOSCALER_IDLE_MINUTES, offsetOf } from '../capacity/ready-mode.js';
 import type { Plan } from '../capacity/types.js';
 import { escapeMarkdown } from '../text/escape.js';
 
@@ -20,7 +20,7 @@ export function renderPlanMarkdown(plan: Plan, options: { timeZone: string }): s
   const rm = plan.readyMode;
   lines.push(
     `**${plan.attendees} people at peak → ${plan.nodes} × ${name(plan.instanceType)}** (${plan.usersPerNode} users per node, ${plan.bindingResource}-bound) on cluster ${name(plan.cluster)}, pool ${name(plan.pool)}. ` +
-      `Ready mode: **${rm.minNodes} warm node${rm.minNodes === 1 ? '' : 's'}** held from ${rm.leadMinutes} min before the first day's start until the scale-down after the last day, so the first ${rm.seatsToReserve} arrivals do not wait for a node.`,
+      `Ready mode: **${rm.minNodes} warm node${rm.minNodes === 1 ? '' : 's'}** ${rm.followsWindows ? `from ${rm.leadMinutes} min before each day's start to its end (the app scales the placeholders)` : `held from ${rm.leadMinutes} min before the first day's start until the scale-down after the last day`}, so the first ${rm.seatsToReserve} arrivals do not wait for a node.`,
     '',
     ...risks(plan),
     '',
@@ -73,7 +73,11 @@ export function heldCostLine(plan: Plan, zone: string, dollar: '$' | '\\$'): str
   const local = (iso: string) => DateTime.fromISO(iso).setZone(zone).toFormat('ccc d LLL yyyy HH:mm ZZZZ');
   const cost = heldUSD === null ? 'unknown' : `${dollar}${heldUSD.toFixed(2)}`;
   const price = pricePerNodeHourUSD === null ? 'an unknown price (no price for this instance type)' : `${dollar}${pricePerNodeHourUSD.toFixed(3)} per node-hour`;
-  return `${cost} = ${heldNodes} warm node${heldNodes === 1 ? '' : 's'} × ${heldHours} h × ${price}, held without a break from the merge-by time (${local(heldFrom)}) to the scale-down (${local(heldUntil)})`;
+  const nodes = `${heldNodes} warm node${heldNodes === 1 ? '' : 's'}`;
+  if (plan.readyMode.followsWindows) {
+    return `${cost} = ${nodes} × ${heldHours} h × ${price}, held in the daily windows only (the app scales the placeholders at each window's start and end; ${AUTOSCALER_IDLE_MINUTES} min per window until the autoscaler removes the idle nodes), from the merge-by time (${local(heldFrom)}) to the scale-down (${local(heldUntil)})`;
+  }
+  return `${cost} = ${nodes} × ${heldHours} h × ${price}, held without a break from the merge-by time (${local(heldFrom)}) to the scale-down (${local(heldUntil)})`;
 }
 
 /** The user placeholders the ready-mode PR sets, shared with the PR body. */
@@ -94,7 +98,11 @@ function gantt(plan: Plan, zone: string): string[] {
   const rows = ['```mermaid', 'gantt', `    title Event days and ready mode (${mermaidSafe(zone)})`, '    dateFormat YYYY-MM-DD HH:mm', '    axisFormat %a %d %b'];
   rows.push('    section Ready mode');
   const { heldFrom, heldUntil } = plan.cost;
-  rows.push(`    ${plan.readyMode.minNodes} warm nodes held :${local(heldFrom).toFormat('yyyy-LL-dd HH:mm')}, ${minutes(heldFrom, heldUntil)}m`);
+  if (plan.readyMode.followsWindows) {
+    plan.readyMode.windows.forEach((w, i) => rows.push(`    ${plan.readyMode.minNodes} warm nodes, day ${i + 1} :${local(w.start).toFormat('yyyy-LL-dd HH:mm')}, ${minutes(w.start, w.end)}m`));
+  } else {
+    rows.push(`    ${plan.readyMode.minNodes} warm nodes held :${local(heldFrom).toFormat('yyyy-LL-dd HH:mm')}, ${minutes(heldFrom, heldUntil)}m`);
+  }
   rows.push('    section Workshop');
   plan.readyMode.days.forEach((d, i) => rows.push(`    Day ${i + 1} :${local(d.start).toFormat('yyyy-LL-dd HH:mm')}, ${minutes(d.start, d.end)}m`));
   rows.push('```');
@@ -113,8 +121,8 @@ function dayChart(plan: Plan, zone: string): string[] {
   const first = Math.floor((windowStart + offset * 60_000) / hour) * hour - offset * 60_000 - hour;
   const slots: number[] = [];
   for (let t = first; t <= dayEnd + hour && slots.length < 30; t += hour) slots.push(t);
-  // The warm nodes are held without a break from the merge-by time to the scale-down, not per window.
-  const [heldFrom, heldUntil] = [Date.parse(plan.cost.heldFrom), Date.parse(plan.cost.heldUntil)];
+  // Without the app following the windows, the warm nodes are held without a break from the merge-by time to the scale-down.
+  const [heldFrom, heldUntil] = plan.readyMode.followsWindows ? [windowStart, Date.parse(window.end)] : [Date.parse(plan.cost.heldFrom), Date.parse(plan.cost.heldUntil)];
   const warm = slots.map((t) => (t >= heldFrom && t < heldUntil ? plan.readyMode.minNodes : 0));
   const planned = slots.map((t, i) => (t + hour > dayStart && t < dayEnd ? plan.nodes : (warm[i] ?? 0)));
   const labels = slots.map((t) => `"${new Date(t + offset * 60_000).toISOString().slice(11, 16)}"`);
@@ -129,7 +137,7 @@ function dayChart(plan: Plan, zone: string): string[] {
     `    bar [${warm.join(', ')}]`,
     '```',
     '',
-    '| day | workshop | warm nodes (held all day) | nodes at peak |',
+    `| day | workshop | warm nodes (${plan.readyMode.followsWindows ? 'from the window\'s start' : 'held all day'}) | nodes at peak |`,
     '|---|---|---|---|',
     ...plan.readyMode.days.map((d) => `| ${local(d.start, 'ccc d LLL')} | ${local(d.start, 'HH:mm')}–${local(d.end, 'HH:mm ZZZZ')} | ${plan.readyMode.minNodes} | ${plan.nodes} |`),
   ];

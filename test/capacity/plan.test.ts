@@ -34,6 +34,16 @@ describe('computePlan: the example workshop by hand', () => {
     expect(plan.cost.heldHours).toBeGreaterThan(3 * 9);
   });
 
+  test('when the app follows the windows (cluster access and the hub namespace), the cost is the windows\' hours plus the autoscaler\'s idle tail', () => {
+    const following = computePlan(planInput({ measured, followWindows: true }));
+    expect(following.readyMode.followsWindows).toBe(true);
+    expect(following.cost.heldHours).toBe(3 * 9 + (3 * 10) / 60);
+    expect(following.cost.heldUSD).toBe(Math.round(5 * 27.5 * 0.262 * 100) / 100);
+    expect(renderPlanMarkdown(following, { timeZone: 'America/Chicago' })).toContain('held in the daily windows only');
+    // No warm nodes, nothing to follow.
+    expect(computePlan(planInput({ measured, followWindows: true, attendees: 0 })).readyMode.followsWindows).toBe(false);
+  });
+
   test('a 25-day event holds its warm nodes for all 25 days and nights, not only the daily windows', () => {
     const long = computePlan(planInput({ measured, end: '2027-04-03' }));
     expect(long.cost.heldFrom).toBe('2027-03-10T08:00:00.000-06:00');

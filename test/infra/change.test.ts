@@ -67,6 +67,20 @@ describe('the ready-mode change of the example hub', () => {
     ]);
   });
 
+  test('when the app follows the windows, the pool\'s min is left alone (only a too-low max is raised)', () => {
+    const following = samplePlan({ readyMode: { ...plan.readyMode, followsWindows: true } });
+    const change = computeInfraChange({ phase: 'ready', cluster, pool, plan: following, files: filesOf('demo-cluster'), recorded: null });
+    if (!change.ok) throw new Error(change.error);
+    expect(change.files.map((f) => f.path)).toEqual([cluster.infra?.helmValuesPath]);
+    expect(change.summary[0]).toBe('n2-highmem-4: min stays 0 (the app scales the placeholders at each daily window and they bring the nodes)');
+    const crowded = computeInfraChange({ phase: 'ready', cluster, pool, plan: { ...following, nodes: 30 }, files: filesOf('demo-cluster'), recorded: null });
+    if (!crowded.ok) throw new Error(crowded.error);
+    const tfvars = crowded.files.find((f) => f.path === cluster.infra?.path)?.after ?? '';
+    expect(tfvars).toMatch(/"n2-highmem-4" : \{\n\s+min : 0,\n\s+max : 30,/);
+    expect(crowded.summary[0]).toContain('min stays 0');
+    expect(crowded.summary[0]).toContain('max 20 → 30');
+  });
+
   test('a plan without placeholders leaves pod priority alone', () => {
     const cold = samplePlan({ readyMode: { ...plan.readyMode, minNodes: 0, placeholders: { replicas: 0, cpu: 0, memory: 0 } } });
     const change = computeInfraChange({ phase: 'ready', cluster, pool, plan: cold, files: filesOf('demo-cluster'), recorded: null });

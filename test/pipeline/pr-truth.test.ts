@@ -119,3 +119,71 @@ test('stretching the event stretches the held cost with it (25 days and nights, 
   expect(long.hours).toBe(short.hours + 22 * 24 - 1); // 22 more days; one hour less across the switch to daylight time
   expect(long.usd).toBeGreaterThan(short.usd * 9);
 });
+
+describe('where the app follows the daily windows (cluster access and the hub\'s namespace)', () => {
+  /** The example with the hub's namespace and the cluster's credentials configured, walked through time. */
+  async function following() {
+    let now = '2027-02-01T15:00:00Z';
+    const clock = { now: () => new Date(now) };
+    const configLoad = readConfigFile(path.join(examples, 'workshop-readiness.yml'));
+    const { config } = configLoad;
+    const cluster = config.clusters['demo-cluster'];
+    const hub = config.hubs.workshops;
+    if (!cluster || !hub) throw new Error('example config changed');
+    cluster.kubernetes = { inCluster: true, namespace: 'workshop-readiness' };
+    hub.namespace = 'workshops';
+    const issue = new MemoryIssue(
+      { number: 17, title: '[Workshop] Example University', body: readInput(path.join(examples, 'issues', 'workshop.md'), 'issue'), author: 'community-rep', state: 'open' },
+      { now: () => clock.now().toISOString(), permissions: { alice: 'write', bob: 'admin' } },
+      [config.labels.workshop],
+    );
+    const infra = new MemoryInfraRepo('example-org/infrastructure', path.join(examples, 'infra-repo'), 'main');
+    let replicas: number | null = 0;
+    const scaled: Array<[string, number]> = [];
+    const placeholders = () => ({
+      replicas: async () => replicas,
+      scale: async (namespace: string, to: number) => {
+        scaled.push([namespace, to]);
+        replicas = to;
+      },
+    });
+    const deps = { issues: issue, clock, log: silentLogger, repo: 'example-org/infrastructure', infraRepo: async () => infra, placeholders };
+    await reconcile(configLoad, deps);
+    issue.addUserComment('alice', '/loadtest pass https://grafana.example.org/d/load?run=1');
+    issue.addUserComment('bob', '/approve');
+    await reconcile(configLoad, deps);
+    const at = async (instant: string) => {
+      now = instant;
+      await reconcile(configLoad, deps);
+      return replicas;
+    };
+    return { infra, issue, at, scaled };
+  }
+
+  test('the PR leaves the pool\'s min alone; PR body and comment show the same daily-window cost', async () => {
+    const { infra, issue } = await following();
+    const pr = infra.pulls[0];
+    if (!pr) throw new Error('no PR');
+    const files = infra.branches.get(pr.branch) ?? new Map<string, string>();
+    expect([...files.keys()]).toEqual([VALUES]);
+    expect(pr.body).toContain('min stays 0 (the app scales the placeholders at each daily window');
+    const inPr = heldCost(row(pr.body, 'Cost of ready mode'));
+    expect(heldCost(row(issue.statusComment()?.body ?? '', 'Ready mode cost'))).toEqual(inPr);
+    expect(row(pr.body, 'Cost of ready mode')).toContain('held in the daily windows only');
+    expect(inPr.hours).toBe(3 * 9 + 3 * 10 / 60);
+    expect(inPr.usd).toBe(Math.round(inPr.nodes * inPr.hours * inPr.price * 100) / 100);
+  });
+
+  test('once the ready PR is merged, reconciles at the window boundaries scale the placeholders in and out', async () => {
+    const { infra, at, scaled } = await following();
+    expect(await at('2027-03-10T13:00:00Z')).toBe(0); // 07:00 Chicago, PR not merged: not touched
+    expect(scaled).toEqual([]);
+    infra.merge(infra.pulls[0]?.number ?? 0);
+    expect(await at('2027-03-10T14:05:00Z')).toBe(6); // 08:05, the first window
+    expect(await at('2027-03-10T20:00:00Z')).toBe(6); // 14:00: already right, no write
+    expect(await at('2027-03-10T23:10:00Z')).toBe(0); // 17:10: the day is over
+    expect(await at('2027-03-11T14:00:00Z')).toBe(6); // 08:00 on day 2
+    expect(await at('2027-03-13T15:00:00Z')).toBe(0); // after the event
+    expect(scaled).toEqual([['workshops', 6], ['workshops', 0], ['workshops', 6], ['workshops', 0]]);
+  });
+});

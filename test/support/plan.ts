@@ -37,6 +37,7 @@ export function samplePlan(overrides: Partial<Plan> = {}): Plan {
         { start: '2027-03-12T09:00:00.000-06:00', end: '2027-03-12T17:00:00.000-06:00' },
       ],
       scaleDownAt: '2027-03-12T17:00:00.000-06:00',
+      followsWindows: false,
     },
     timeline: { nodeStartSeconds: 210, imagePullSeconds: 133, waitWithoutReadyMode: 343, waitWithReadyMode: 0, fractionWaiting: 0.9, fractionWaitingWithReadyMode: 0, spawnBatches: 2 },
     perUser: { cpuGuarantee: 0.5, cpuLimit: 2, memoryGuaranteeBytes: 4 * 1024 ** 3, memoryLimitBytes: 8 * 1024 ** 3 },
