@@ -8,7 +8,7 @@ import { template } from '../render/templates.js';
 import { heldCostLine, perUserLine, placeholderLine } from '../render/plan-markdown.js';
 import { applySteps } from '../infra/apply-steps.js';
 import { escapeMarkdown } from '../text/escape.js';
-import type { MarkerState, PullRequestRecord } from '../workshop/marker.js';
+import { hiddenJson, type MarkerState, type PullRequestRecord } from '../workshop/marker.js';
 import { heldEvent, readyRecord, scaleDownRecord } from '../workshop/lifecycle.js';
 import type { Stage } from '../workshop/readiness.js';
 
@@ -43,17 +43,24 @@ export const branchFor = (issue: number, phase: 'ready' | 'scale-down') => `work
 
 const PR_MARKER = /<!-- workshop-readiness:pr (\{.*?\}) -->/;
 
-/** The issue a PR body says it was opened for (trusted only together with the issue's own marker). */
-export function prMarker(body: string): { issue: string; phase: 'ready' | 'scale-down'; planHash: string } | null {
+/** The JSON of a PR body's hidden marker, unchecked; null when there is none or it does not parse. */
+export function prMarkerJson(body: string): Record<string, unknown> | null {
   const match = PR_MARKER.exec(body);
   if (!match?.[1]) return null;
   try {
-    const value = JSON.parse(match[1]) as { issue?: unknown; phase?: unknown; planHash?: unknown };
-    if (typeof value.issue !== 'string' || (value.phase !== 'ready' && value.phase !== 'scale-down') || typeof value.planHash !== 'string') return null;
-    return { issue: value.issue, phase: value.phase, planHash: value.planHash };
+    const value: unknown = JSON.parse(match[1]);
+    return value && typeof value === 'object' ? (value as Record<string, unknown>) : null;
   } catch {
     return null;
   }
+}
+
+/** The issue a PR body says it was opened for (trusted only together with the issue's own marker). */
+export function prMarker(body: string): { issue: string; phase: 'ready' | 'scale-down'; planHash: string } | null {
+  const value = prMarkerJson(body);
+  if (!value) return null;
+  if (typeof value.issue !== 'string' || (value.phase !== 'ready' && value.phase !== 'scale-down') || typeof value.planHash !== 'string') return null;
+  return { issue: value.issue, phase: value.phase, planHash: value.planHash };
 }
 
 const DAY_MS = 86_400_000;
@@ -87,7 +94,7 @@ export async function syncInfraPullRequest(input: InfraStepInput, port: InfraRep
 
   const end = ready?.scaleDownAt ?? input.plan?.readyMode.scaleDownAt;
   const step = { ...input, state };
-  if (end && input.now >= end) return scaleDown(step, ready, { cluster, pool, clusterName: clusterName ?? '' }, port, options);
+  if (end && Date.parse(input.now) >= Date.parse(end)) return scaleDown(step, ready, { cluster, pool, clusterName: clusterName ?? '' }, port, options);
   return readyMode(step, ready, { cluster, pool }, port, options, found);
 }
 
@@ -136,10 +143,10 @@ async function readyMode(
 
   const title = `Ready mode for workshop #${input.issue.number}: ${plan.pool} min ${plan.readyMode.minNodes} on ${plan.cluster}`;
   const apply = applySteps({ phase: 'ready', clusterName: plan.cluster, cluster, pool, hubName: hubOn(config, plan.cluster, plan.pool), changed: change.files.map((f) => f.path) });
-  const body = prBody(input, plan, planHash, change.summary, apply);
+  const before = firstBefore ?? (change.before as unknown as Record<string, unknown>);
+  const body = prBody(input, plan, planHash, change.summary, apply, before);
   const opened = await writePullRequest(port, { branch, base, title, body, files: change.files, existing, message: `${title}\n\nFrom ${input.issue.repo}#${input.issue.number} (plan ${planHash}).` }, options, 'ready');
   if (!opened.ok) return keep(opened.section);
-  const before = firstBefore ?? (change.before as unknown as Record<string, unknown>);
   return withRecord(state, { ...record('ready', opened.info, 'open', planHash, before), ...where }, opened.writes, null);
 }
 
@@ -268,7 +275,11 @@ function formatTime(iso: string | undefined, zone: string): string {
   return iso ? DateTime.fromISO(iso).setZone(zone).toFormat('ccc d LLL yyyy HH:mm ZZZZ') : 'unknown';
 }
 
-function prBody(input: InfraStepInput, plan: Plan, planHash: string, summary: string[], apply: string[]): string {
+/**
+ * The ready PR's body. Its hidden marker also carries where ready mode applies and the values it
+ * replaced, so `workshop-readiness infra --phase scale-down --recorded <body>` can restore them by hand.
+ */
+function prBody(input: InfraStepInput, plan: Plan, planHash: string, summary: string[], apply: string[], before: Record<string, unknown>): string {
   const zone = plan.timeZone;
   const fmt = (iso: string | undefined) => formatTime(iso, zone);
   return template('pull-request.hbs')({
@@ -293,6 +304,6 @@ function prBody(input: InfraStepInput, plan: Plan, planHash: string, summary: st
     heldCost: heldCostLine(plan, zone, '\\$'),
     apply,
     scaleDownBranch: branchFor(input.issue.number, 'scale-down'),
-    marker: `<!-- workshop-readiness:pr ${JSON.stringify({ issue: `${input.issue.repo}#${input.issue.number}`, phase: 'ready', planHash, zone })} -->`,
+    marker: `<!-- workshop-readiness:pr ${hiddenJson({ issue: `${input.issue.repo}#${input.issue.number}`, phase: 'ready', planHash, zone, cluster: plan.cluster, pool: plan.pool, before })} -->`,
   });
 }

@@ -32,5 +32,10 @@ process.once('SIGTERM', () => {
       drainDelayMs: seconds('SHUTDOWN_DRAIN_DELAY_SECONDS', 5_000),
       hookBudgetMs: seconds('SHUTDOWN_HOOK_BUDGET_SECONDS', 45_000),
     })
-    .then((code) => process.exit(code));
+    .then((code) => {
+      // Exit once the logs are flushed and nothing is left to run; a straggler (a load test's poll,
+      // an idle keep-alive socket) gets one second before the process ends anyway.
+      process.exitCode = code;
+      setTimeout(() => process.exit(code), 1_000).unref();
+    });
 });

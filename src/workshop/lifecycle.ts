@@ -30,7 +30,7 @@ export function eventRecord(state: Pick<MarkerState, 'event'>, now: string, appr
   if (held) return held;
   const firstWindow = approved?.plan.readyMode.windows[0];
   if (!approved || !firstWindow) return null;
-  return { planHash: approved.planHash, start: firstWindow.start, end: approved.plan.readyMode.scaleDownAt };
+  return { planHash: approved.planHash, start: firstWindow.start, end: approved.plan.readyMode.scaleDownAt, warmNodes: approved.plan.readyMode.minNodes };
 }
 
 /** When the event ends: as recorded when it was approved or ready mode was applied, else as planned now. */

@@ -54,6 +54,8 @@ export const eventRecordSchema = z.object({
   start: z.string(),
   /** End of the last day: the event is over and the scale-down is due. */
   end: z.string(),
+  /** Warm nodes the approved plan put in place: what the pre-flight expects to find. */
+  warmNodes: z.number().int().nonnegative().optional(),
 });
 export type EventRecord = z.infer<typeof eventRecordSchema>;
 

@@ -80,7 +80,8 @@ export function dueNotices(input: NoticeInput): Notice[] {
       now: input.now,
       windows: plan.readyMode.days,
       leadMinutes: plan.readyMode.leadMinutes,
-      plannedMinNodes: plan.readyMode.minNodes,
+      // What the approved plan put in place, not what an edit during the event would want.
+      plannedMinNodes: input.state.event?.warmNodes ?? plan.readyMode.minNodes,
       plannedPlaceholders: 0,
       observed: { readyNodes: input.observed.readyNodes, placeholdersRunning: 0 },
       readyModePrMerged: true,
