@@ -138,6 +138,7 @@ export async function reconcile(configLoad: ConfigLoad, deps: ReconcileDeps): Pr
   const infraWrites: string[] = [];
   // The scale-down needs no plan: the ready PR's record says where and what to restore.
   const clusterName = readyRecord(evaluation.state)?.cluster ?? evaluation.plan?.cluster;
+  let infraSection: string | null = null;
   if (deps.infraRepo && clusterName) {
     const cluster = config.clusters[clusterName];
     const repo = deps.repo ?? 'unknown/unknown';
@@ -158,6 +159,7 @@ export async function reconcile(configLoad: ConfigLoad, deps: ReconcileDeps): Pr
       { dryRun: deps.dryRun ?? false, log },
     );
     infraWrites.push(...step.writes);
+    infraSection = step.section;
     if (step.section || step.pullRequests !== evaluation.state.pullRequests) {
       evaluation = evaluate({ ...base, others, observed, previous: { ...previous, pullRequests: step.pullRequests }, sections: { ...loadTestSection, infra: step.section } });
     }
@@ -165,11 +167,16 @@ export async function reconcile(configLoad: ConfigLoad, deps: ReconcileDeps): Pr
 
   if (deps.placeholders && evaluation.plan?.readyMode.followsWindows) {
     const hub = evaluation.request ? config.hubs[evaluation.request.hub] : undefined;
-    await followWindows(
+    const outcome = await followWindows(
       { plan: evaluation.plan, namespace: hub?.namespace, pullRequests: evaluation.state.pullRequests, now },
       deps.placeholders(evaluation.plan.cluster),
       { dryRun: deps.dryRun ?? false, log },
     );
+    // The PR left the pool's min alone, so a failure here means no warm nodes: say it where engineers look.
+    if (outcome.kind === 'failed') {
+      const note = `⚠️ The app follows the daily windows for this hub but could not scale its placeholders: ${escapeMarkdown(outcome.why, 300)}. Until that is fixed the planned warm nodes are not held: grant the access in \`deploy/hub-placeholders.yaml\`, or scale \`user-placeholder\` by hand.`;
+      evaluation = evaluate({ ...base, others, observed, previous: { ...previous, pullRequests: evaluation.state.pullRequests }, sections: { ...loadTestSection, infra: [infraSection, note].filter(Boolean).join('\n\n') } });
+    }
   }
 
   const writes = await syncIssue(

@@ -122,7 +122,7 @@ test('stretching the event stretches the held cost with it (25 days and nights, 
 
 describe('where the app follows the daily windows (cluster access and the hub\'s namespace)', () => {
   /** The example with the hub's namespace and the cluster's credentials configured, walked through time. */
-  async function following() {
+  async function following(refuse?: string) {
     let now = '2027-02-01T15:00:00Z';
     const clock = { now: () => new Date(now) };
     const configLoad = readConfigFile(path.join(examples, 'workshop-readiness.yml'));
@@ -139,9 +139,13 @@ describe('where the app follows the daily windows (cluster access and the hub\'s
     );
     const infra = new MemoryInfraRepo('example-org/infrastructure', path.join(examples, 'infra-repo'), 'main');
     let replicas: number | null = 0;
+    let refusing = refuse;
     const scaled: Array<[string, number]> = [];
     const placeholders = () => ({
-      replicas: async () => replicas,
+      replicas: async () => {
+        if (refusing) throw new Error(refusing);
+        return replicas;
+      },
       scale: async (namespace: string, to: number) => {
         scaled.push([namespace, to]);
         replicas = to;
@@ -157,8 +161,20 @@ describe('where the app follows the daily windows (cluster access and the hub\'s
       await reconcile(configLoad, deps);
       return replicas;
     };
-    return { infra, issue, at, scaled };
+    return { infra, issue, at, scaled, fix: () => (refusing = undefined) };
   }
+
+  test('a refusal is said in the status comment (the pool\'s min is not there to fall back on), and goes once fixed', async () => {
+    const { infra, issue, at, fix } = await following('Kubernetes refused reading the user placeholders in namespace workshops');
+    infra.merge(infra.pulls[0]?.number ?? 0);
+    await at('2027-03-10T14:05:00Z');
+    const body = issue.statusComment()?.body ?? '';
+    expect(body).toContain('⚠️ The app follows the daily windows for this hub but could not scale its placeholders: Kubernetes refused reading the user placeholders in namespace workshops.');
+    expect(body).toContain('Ready-mode PR:'); // the infra section keeps what it said
+    fix();
+    expect(await at('2027-03-10T14:20:00Z')).toBe(6);
+    expect(issue.statusComment()?.body).not.toContain('could not scale its placeholders');
+  });
 
   test('the PR leaves the pool\'s min alone; PR body and comment show the same daily-window cost', async () => {
     const { infra, issue } = await following();

@@ -58,8 +58,9 @@ describe('followWindows: placeholders follow the daily windows once the ready PR
     expect(hub.calls).toEqual([]);
   });
 
-  test('no cluster access: nothing to do', async () => {
-    await expect(run(input(), null)).resolves.toEqual({ kind: 'idle' });
+  test('no cluster access once the ready PR is merged: a failure, since the plan counts on the app', async () => {
+    await expect(run(input(), null)).resolves.toEqual({ kind: 'failed', why: "the app has no credentials for the hub's cluster (namespace workshops)" });
+    await expect(run(input({ pullRequests: [] }), null)).resolves.toEqual({ kind: 'idle' });
   });
 
   test('DRY_RUN reads but never scales', async () => {
