@@ -8,7 +8,7 @@ import { httpHandler } from './http.js';
 import { Metrics } from './metrics.js';
 import { openIssuesLister, sweepAll, sweepRepository } from '../pipeline/sweep.js';
 import type { Config } from '../config/schema.js';
-import { createClusterPort, kubeConfigFor } from '../kube/cluster.js';
+import { DEFAULT_KUBECONFIG_DIR, operatorClusters } from '../kube/operator.js';
 import type { ClusterPort } from '../kube/types.js';
 import { progressLine, resultSummary, type LoadTestUpdate } from '../pipeline/loadtest.js';
 import { issueSnapshot, octokitIssuePort, type RestComment, type RestIssue } from '../github/issue-port.js';
@@ -82,20 +82,12 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
     };
 
     /**
-     * A cluster's port, when its `kubernetes` block resolves to credentials. Kubeconfig files must sit
-     * under KUBECONFIG_DIR: repository config must not be able to point the app at any file it can read.
+     * Cluster access is the operator's (CLUSTER_ACCESS_FILE, kubeconfigs under KUBECONFIG_DIR):
+     * repository config only chooses among what it grants. Leftover load-test pods are reaped now.
      */
-    const clusterPort = (config: Config, clusterName: string): ClusterPort | null => {
-      const kube = config.clusters[clusterName]?.kubernetes;
-      if (!kube) return null;
-      try {
-        const kubeConfig = kubeConfigFor(kube, { kubeconfigDir: process.env.KUBECONFIG_DIR ?? '/etc/workshop-readiness/kubeconfigs' });
-        return kubeConfig ? createClusterPort({ kubeConfig, namespace: kube.namespace, logger: app.log }) : null;
-      } catch (error) {
-        app.log.warn({ cluster: clusterName, err: (error as Error).message }, 'no access to the cluster');
-        return null;
-      }
-    };
+    const clusters = operatorClusters({ accessFile: process.env.CLUSTER_ACCESS_FILE ?? null, kubeconfigDir: process.env.KUBECONFIG_DIR ?? DEFAULT_KUBECONFIG_DIR, logger: app.log });
+    void clusters.reapAll();
+    const clusterPort = (config: Config, clusterName: string, repository: string): ClusterPort | null => clusters.portFor(config, clusterName, repository);
 
     /** One reconcile of one issue, for any event. */
     const reconcileIssue = async (
@@ -119,17 +111,21 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
           repo: `${ref.owner}/${ref.repo}`,
           infraRepo: infraRepoFor(octokit, ref.owner),
           others: async (cluster, number) => othersOnCluster(readRegistry((await dashboard.find())?.body ?? ''), cluster, number),
-          hasCluster: (name) => config !== null && clusterPort(config, name) !== null,
+          hasCluster: (name) => config !== null && clusterPort(config, name, `${ref.owner}/${ref.repo}`) !== null,
+          clusterAccessProblem: (name) => {
+            const decision = config ? clusters.decide(config, name, `${ref.owner}/${ref.repo}`) : null;
+            return decision && !decision.ok ? decision.reason : null;
+          },
           observe: async (clusterName, poolName) => {
             const pool = config?.clusters[clusterName]?.pools[poolName];
-            const port = config && pool ? clusterPort(config, clusterName) : null;
+            const port = config && pool ? clusterPort(config, clusterName, `${ref.owner}/${ref.repo}`) : null;
             return port && pool ? port.observePool(pool) : null;
           },
           ...(refreshInfra !== undefined ? { refreshInfra } : {}),
           ...(loadTestUpdate ? { loadTestUpdate } : {}),
         });
         const run = result.loadTestToStart;
-        const cluster = run && config ? clusterPort(config, run.clusterName) : null;
+        const cluster = run && config ? clusterPort(config, run.clusterName, `${ref.owner}/${ref.repo}`) : null;
         if (run && cluster) {
           // Minutes long: run after the webhook is answered; progress and the result come back as reconciles.
           const update = (u: LoadTestUpdate) => reconcileIssue(octokit, ref, log, undefined, u);
@@ -201,7 +197,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
           repo: `${owner}/${repo}`,
           infraRepo: infraRepoFor(octokit, owner),
         });
-      });
+      }, clusters.reapAll);
 
     try {
       addHandler(httpHandler({ metrics, sweep: sweepOnce, sweepToken, ready: () => true }));
