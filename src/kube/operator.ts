@@ -46,8 +46,10 @@ export function loadClusterAccess(file: string | null | undefined, kubeconfigDir
   try {
     raw = parse(readFile(file));
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'not valid YAML or JSON';
-    return { access: NO_ACCESS, problems: [`could not read the cluster access file ${file} (${code})`] };
+    // A read error's code (ENOENT, EACCES), else a parse error: never the file's text, which may quote secrets.
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code && /^E[A-Z]+$/.test(code) ? code : 'not valid YAML or JSON';
+    return { access: NO_ACCESS, problems: [`could not read the cluster access file ${file} (${why})`] };
   }
   const result = clusterAccessSchema.safeParse(raw ?? {});
   if (!result.success) {
