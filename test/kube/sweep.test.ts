@@ -51,6 +51,14 @@ describe('sweepLeftovers: deletes by label and deadline, Pending pods included, 
     await expect(port().sweepLeftovers()).resolves.toMatchObject({ deleted: [{ issue: '42', runId: 'lt-42-old', pods: 1, pending: 1 }], verified: true });
   });
 
+  test('a run with a pod that carries no deadline at all is left alone (nothing says it is garbage)', async () => {
+    const undated = structuredClone(byName('wr-42-lt-42-old-1'));
+    delete undated.metadata.annotations['workshop-readiness/deadline'];
+    delete undated.spec.activeDeadlineSeconds;
+    listPods([byName('wr-42-lt-42-old-0'), undated]);
+    await expect(port().sweepLeftovers()).resolves.toEqual({ namespace: NAMESPACE, deleted: [], failures: [], kept: 2, remaining: 0, verified: true });
+  });
+
   test('nothing expired at 08:10 → no deletion and no second list', async () => {
     listPods(leftovers.items);
     const report = await port(Date.parse('2025-03-01T08:10:00Z')).sweepLeftovers();
