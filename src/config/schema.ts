@@ -173,6 +173,8 @@ export const labelNamesSchema = strictObject({
   loadTested: z.string().default('readiness: load-tested'),
   go: z.string().default('readiness: go'),
   onHold: z.string().default('readiness: on-hold'),
+  /** Added after the event once nothing is held for it (scale-down merged, or nothing to scale down). */
+  done: z.string().default('readiness: done'),
 });
 export type LabelNames = z.infer<typeof labelNamesSchema>;
 
