@@ -28,6 +28,8 @@ export const grantSchema = strictObject({
   priorityClasses: z.array(z.string().regex(NAME, 'a PriorityClass name is lower-case letters, digits, - and .')).default([]),
   /** Tolerations placeholder pods may carry (the pools' `tolerations` must all be listed here). */
   tolerations: z.array(tolerationSchema).default([]),
+  /** Hub namespaces whose z2jh `user-placeholder` StatefulSet the app may scale to follow daily windows. */
+  hubNamespaces: z.array(z.string().regex(NAME, 'a namespace is a DNS label (lower-case letters, digits, -)')).default([]),
 }).refine((grant) => (grant.kubeconfig === undefined) !== !grant.inCluster, 'a grant names either a kubeconfig file or inCluster: true, not both');
 export type Grant = z.infer<typeof grantSchema>;
 
@@ -43,6 +45,8 @@ export interface ResolvedAccess {
   priorityClassName: string | null;
   /** Tolerations placeholder pods may carry. */
   tolerations: Toleration[];
+  /** Hub namespaces whose placeholders the app may scale. */
+  hubNamespaces: string[];
 }
 
 export type AccessDecision = { ok: true; access: ResolvedAccess } | { ok: false; reason: string };
@@ -143,6 +147,7 @@ export function resolveAccess(
       namespace: namespaceOf(granted),
       priorityClassName: priorityOf(granted),
       tolerations: granted.tolerations,
+      hubNamespaces: granted.hubNamespaces,
     },
   };
 }

@@ -4,6 +4,8 @@ import type { Config } from '../config/schema.js';
 import type { Logger } from '../pipeline/ports.js';
 import { accessProblems, clusterAccessSchema, insideDirectory, resolveAccess, type AccessDecision, type ClusterAccess } from './access.js';
 import { createClusterPort, kubeConfigFor } from './cluster.js';
+import { KubeError } from './errors.js';
+import { placeholderScale, type PlaceholderScalePort } from './placeholder-scale.js';
 import { describeReap, type ReapReport } from './sweep.js';
 import type { ClusterPort } from './types.js';
 
@@ -33,6 +35,11 @@ export interface OperatorClusters {
   decide(config: Config, clusterName: string, repository: string): AccessDecision;
   /** The port for a granted cluster, or null (the reason is logged). */
   portFor(config: Config, clusterName: string, repository: string): ClusterPort | null;
+  /**
+   * The hub placeholders of a granted cluster, limited to the hub namespaces the grant lists: a
+   * namespace outside them is refused before any call, with a line that says so. Null without access.
+   */
+  placeholdersFor(config: Config, clusterName: string, repository: string): PlaceholderScalePort | null;
   /** Sweeps every granted namespace of every granted kubeconfig; never throws. */
   reapAll(): Promise<ReapReport[]>;
 }
@@ -100,6 +107,33 @@ export function operatorClusters(options: OperatorClusterOptions): OperatorClust
         options.logger.warn({ cluster: clusterName, repository, err: (error as Error).message }, 'no access to the cluster');
         return null;
       }
+    },
+    placeholdersFor(config, clusterName, repository) {
+      const decision = decide(config, clusterName, repository);
+      if (!decision.ok) return null;
+      let port: PlaceholderScalePort;
+      try {
+        port = placeholderScale(kubeConfigFor(decision.access));
+      } catch (error) {
+        options.logger.warn({ cluster: clusterName, repository, err: (error as Error).message }, 'no access to the cluster');
+        return null;
+      }
+      const granted = decision.access.hubNamespaces;
+      const guard = (namespace: string) => {
+        if (!granted.includes(namespace)) {
+          throw new KubeError(`namespace ${namespace} is not among the hub namespaces the operator granted to ${repository} (hubNamespaces in the cluster access file: ${granted.join(', ') || 'none'})`, 403, 'Forbidden');
+        }
+      };
+      return {
+        async replicas(namespace) {
+          guard(namespace);
+          return port.replicas(namespace);
+        },
+        async scale(namespace, replicas) {
+          guard(namespace);
+          return port.scale(namespace, replicas);
+        },
+      };
     },
     async reapAll() {
       const reports: ReapReport[] = [];

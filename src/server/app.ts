@@ -103,6 +103,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
           const decision = config ? clusters.decide(config, name, `${owner}/${repo}`) : null;
           return decision && !decision.ok ? decision.reason : null;
         },
+        placeholders: (name) => (config ? clusters.placeholdersFor(config, name, `${owner}/${repo}`) : null),
         observe: async (clusterName, poolName) => {
           const pool = config?.clusters[clusterName]?.pools[poolName];
           const port = config && pool ? clusterPort(config, clusterName, `${owner}/${repo}`) : null;

@@ -21,6 +21,7 @@ grants:
     priorityClasses: [workshop-readiness-placeholder]
     tolerations:
       - { key: hub.jupyter.org_dedicated, operator: Equal, value: user, effect: NoSchedule }
+    hubNamespaces: [workshops]
   - repositories: [other-org/workshops]
     kubeconfig: kubeconfig.yaml
     contexts: [staging]
@@ -33,12 +34,12 @@ describe('resolveAccess: repository config chooses only within what the operator
   test('a granted choice gets the operator defaults for what it leaves out', () => {
     expect(decide('example-org/workshops', { kubeconfig: 'kubeconfig.yaml' })).toEqual({
       ok: true,
-      access: { kubeconfigPath: join(DIR, 'kubeconfig.yaml'), context: 'pilot-hubs', namespace: 'workshop-readiness', priorityClassName: 'workshop-readiness-placeholder', tolerations: [TAINT] },
+      access: { kubeconfigPath: join(DIR, 'kubeconfig.yaml'), context: 'pilot-hubs', namespace: 'workshop-readiness', priorityClassName: 'workshop-readiness-placeholder', tolerations: [TAINT], hubNamespaces: ['workshops'] },
     });
     expect(decide('Example-Org/Anything', { kubeconfig: `${DIR}/kubeconfig.yaml`, context: 'pilot-hubs', namespace: 'workshop-tests' })).toMatchObject({ ok: true, access: { namespace: 'workshop-tests' } });
     expect(decide('other-org/workshops', { kubeconfig: 'kubeconfig.yaml', context: 'staging' })).toEqual({
       ok: true,
-      access: { kubeconfigPath: join(DIR, 'kubeconfig.yaml'), context: 'staging', namespace: 'workshop-readiness', priorityClassName: null, tolerations: [] },
+      access: { kubeconfigPath: join(DIR, 'kubeconfig.yaml'), context: 'staging', namespace: 'workshop-readiness', priorityClassName: null, tolerations: [], hubNamespaces: [] },
     });
   });
 
@@ -61,7 +62,7 @@ describe('resolveAccess: repository config chooses only within what the operator
     const inCluster = clusterAccessSchema.parse({ grants: [{ repositories: ['example-org/workshops'], inCluster: true }] });
     expect(decide('example-org/workshops', { inCluster: true }, inCluster)).toEqual({
       ok: true,
-      access: { kubeconfigPath: null, context: null, namespace: 'workshop-readiness', priorityClassName: null, tolerations: [] },
+      access: { kubeconfigPath: null, context: null, namespace: 'workshop-readiness', priorityClassName: null, tolerations: [], hubNamespaces: [] },
     });
     expect(decide('example-org/workshops', { kubeconfig: 'kubeconfig.yaml' }, inCluster)).toMatchObject({ ok: false });
   });
@@ -136,6 +137,18 @@ describe('the granted port', () => {
     const tainted = { ...POOL, tolerations: [TAINT, { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }] };
     const result = await port!.runLoadTest(request({ pool: tainted }));
     expect(result).toMatchObject({ passed: false, running: 0, reason: 'load test not started: the toleration nvidia.com/gpu:NoSchedule of pool n2-highmem-4 is not granted by the operator\'s cluster access file' });
+  });
+
+  test('hub placeholders: only in the granted hub namespaces, refused before any call elsewhere', async () => {
+    const placeholders = clusters().placeholdersFor(withKubernetes({ kubeconfig: 'kubeconfig.yaml' }), 'demo-cluster', 'example-org/workshops');
+    const PILOT = 'https://34.121.0.10';
+    nock(PILOT, token)
+      .get('/apis/apps/v1/namespaces/workshops/statefulsets/user-placeholder/scale')
+      .reply(200, { kind: 'Scale', apiVersion: 'autoscaling/v1', metadata: { name: 'user-placeholder', namespace: 'workshops', resourceVersion: '812' }, spec: { replicas: 3 }, status: { replicas: 3 } }, JSON_HEADERS);
+    await expect(placeholders!.replicas('workshops')).resolves.toBe(3);
+    await expect(placeholders!.scale('kube-system', 0)).rejects.toThrow('namespace kube-system is not among the hub namespaces the operator granted to example-org/workshops (hubNamespaces in the cluster access file: workshops)');
+    await expect(placeholders!.replicas('research')).rejects.toThrow(/^namespace research is not among the hub namespaces/);
+    expect(clusters().placeholdersFor(withKubernetes({ kubeconfig: 'kubeconfig.yaml' }), 'demo-cluster', 'mallory/workshops')).toBeNull();
   });
 
   test('reapAll sweeps each granted namespace and logs what a fresh list showed; a failing one does not stop the others', async () => {

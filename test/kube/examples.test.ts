@@ -22,6 +22,7 @@ describe('the bundled cluster access example', () => {
         namespace: 'workshop-readiness',
         priorityClassName: 'workshop-readiness-placeholder',
         tolerations: [{ key: 'hub.jupyter.org_dedicated', operator: 'Equal', value: 'user', effect: 'NoSchedule' }],
+        hubNamespaces: ['workshops'],
       },
     });
   });
