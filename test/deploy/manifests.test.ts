@@ -128,6 +128,13 @@ describe('the Deployment', () => {
     expect(writable).toEqual([{ path: '/tmp', volume: expect.objectContaining({ emptyDir: expect.anything() }) }]);
   });
 
+  test('the folders the app reads credentials from are mounted, read-only', () => {
+    const mounts = container().volumeMounts as Obj[];
+    const kubeconfigDir = env('KUBECONFIG_DIR')?.value;
+    expect(mounts).toContainEqual(expect.objectContaining({ mountPath: kubeconfigDir, readOnly: true }));
+    expect(mounts).toContainEqual(expect.objectContaining({ mountPath: '/etc/workshop-readiness/access', readOnly: true }));
+  });
+
   test('the heap cap in the Dockerfile leaves room under the memory limit', () => {
     const dockerfile = readFileSync(path.join(root, 'Dockerfile'), 'utf8');
     const heapMiB = Number(/--max-old-space-size=(\d+)/.exec(dockerfile)?.[1]);
