@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { computePlan } from '../../src/capacity/plan.js';
+import { duration, percent } from '../../src/capacity/format.js';
 import { renderPlanMarkdown } from '../../src/render/plan-markdown.js';
 import { GiB, planInput } from './support.js';
 
@@ -170,6 +171,43 @@ describe('renderPlanMarkdown', () => {
     expect(md).toMatch(/```mermaid\nxychart-beta\n[\s\S]*line \[0, 5, 16, 16/);
     expect(md).toContain('| Wed 10 Mar | 08:00 | 09:00–17:00 CST | 5 | 16 |');
     expect(md).toMatch(/<details><summary>How these numbers were computed<\/summary>[\s\S]*nodes = ⌈80 × \(1 \+ headroom\) ÷ 6⌉ = 16/);
+  });
+
+  test('waits: one set of numbers in the summary, the table and the arithmetic; without ready mode the failed starts are said', () => {
+    const cold = plan.timeline.withoutReadyMode;
+    expect(md).toContain(`If everyone presses Start within 15 min, nobody waits: each server starts in about 15 s.`);
+    expect(md).toContain(`Without ready mode, everyone would wait for a node, ${duration(cold.meanWaitSeconds)} on average and up to ${duration(cold.maxWaitSeconds)}. ${cold.peopleWithFailedStart} people would see their start **fail**`);
+    expect(md).toContain('JupyterHub gives up after 5 min, but a new node takes 5 min 10 s to take users.');
+    expect(md).toContain(`| Wait for a server, without ready mode | ${duration(cold.meanWaitSeconds)} on average, 95% within ${duration(cold.p95WaitSeconds)}, longest ${duration(cold.maxWaitSeconds)}; 100% over a minute; 100% wait for a node; ${cold.failedStarts} starts time out (${cold.peopleWithFailedStart} people) |`);
+    expect(md).toMatch(/<details><summary>How these numbers were computed<\/summary>[\s\S]*without ready mode: [^\n]*longest /);
+    expect(md).not.toMatch(/arrivals do not wait/);
+  });
+
+  test('1,000 people (the pool raised): the summary, table and arithmetic quote the same shares and waits, and no slow-start risk when the policy holds', () => {
+    const big = computePlan(planInput({ measured, attendees: 1000, maxNodes: 1000 }));
+    const text = renderPlanMarkdown(big, { timeZone: 'America/Chicago' });
+    const warm = big.timeline.withReadyMode;
+    const cell = /\| Wait for a server, with ready mode \| ([^|]+) \|/.exec(text)?.[1] ?? '';
+    expect(cell).toBe(`${duration(warm.meanWaitSeconds)} on average, 95% within ${duration(warm.p95WaitSeconds)}, longest ${duration(warm.maxWaitSeconds)}; ${percent(warm.shareWaitingOverMinute)} over a minute; ${percent(warm.shareWaitingForNode)} wait for a node`);
+    expect(text).toContain(`with ready mode: ${cell};`); // the arithmetic
+    if (warm.maxWaitSeconds > 0) {
+      expect(text).toContain(`If everyone presses Start within 15 min, ${percent(warm.shareWaitingForNode)} wait for a node.`);
+      expect(text).toContain(`the longest ${duration(warm.maxWaitSeconds)}`);
+    }
+    expect(big.timeline.policyHolds).toBe(true);
+    expect(warm.shareWaitingForNode).toBeLessThanOrEqual(0.3);
+    expect(big.risks.map((r) => r.code)).not.toContain('slow-start');
+  });
+
+  test('a burst above the spawn limit: the risk names the limit to set, the table counts the refused, the summary says they retry', () => {
+    const burst = computePlan(planInput({ measured, attendees: 600, maxNodes: 500, policy: { ...planInput().policy, arrivalWindowMinutes: 2 } }));
+    const text = renderPlanMarkdown(burst, { timeZone: 'America/Chicago' });
+    const warm = burst.timeline.withReadyMode;
+    expect(warm.peopleRefused).toBeGreaterThan(0);
+    expect(text).toMatch(/`spawn-limit`: 600 people starting within 2 min need up to \d+ starts at once, above JupyterHub's concurrent\\_spawn\\_limit of 64/);
+    expect(text).toContain(`so some wait ${duration(warm.maxWaitSeconds)}. Raise the limit to at least`);
+    expect(text).toContain(`${warm.peopleRefused} of 600 refused at first (HTTP 429)`);
+    expect(text).toContain(`${warm.peopleRefused} of 600 are told "too many users trying to log in" and must try again.`);
   });
 
   test('dollar amounts are escaped so GitHub does not read them as math', () => {
