@@ -79,17 +79,18 @@ function runStarts(input: StartInput, stopEarly?: { maxWaitingForNode: number })
   const nodeReady = Math.max(0, Math.round(input.nodeReadySeconds));
   const arrival = (i: number) => (input.arrivalWindowSeconds * (i + 0.5)) / Math.max(1, n);
 
-  const firstClick = new Float64Array(n);
-  const acceptedAt = new Float64Array(n);
-  const seatAt = new Float64Array(n).fill(Number.NaN);
-  const flags = new Uint8Array(n);
+  const firstClick = scratch.floats(0, n, 0);
+  const acceptedAt = scratch.floats(1, n, 0);
+  const seatAt = scratch.floats(2, n, Number.NaN);
+  const queuedAt = scratch.floats(3, n, 0);
+  const flags = scratch.bytes(n);
   // Three FIFO rings of people: pending for a seat, doomed (will time out), starting (seated).
-  const pending = new Ring(n);
-  const doomed = new Ring(n);
-  const starting = new Ring(n);
+  const pending = new Ring(scratch.ints(0, n, 0));
+  const doomed = new Ring(scratch.ints(1, n, 0));
+  const starting = new Ring(scratch.ints(2, n, 0));
   // Retry rings: each person keeps one retry period in the 30–60 s range (spread evenly over people),
   // so someone refused at second t retries at t + p, t + 2p, … and stays put while refused.
-  const retries = new Buckets(n, RING_OFFSET[RETRY_PERIODS]!);
+  const retries = new Buckets(scratch.ints(3, n, -1), scratch.ints(4, RING_OFFSET[RETRY_PERIODS]!, -1), scratch.ints(5, RING_OFFSET[RETRY_PERIODS]!, -1), scratch.ints(6, RING_OFFSET[RETRY_PERIODS]!, 0));
   const dueNow = new Int32Array(RETRY_PERIODS);
   const periodOf = (person: number) => RETRY_RANGE_SECONDS[0] + ((person * 17) % RETRY_PERIODS);
   // Nodes asked for at a scan arrive together: one entry per scan.
@@ -105,7 +106,7 @@ function runStarts(input: StartInput, stopEarly?: { maxWaitingForNode: number })
   let upcoming = 0;
   let inFlight = 0;
   let nextArrival = 0;
-  const run: StartRun = { waits: new Float64Array(n).fill(Number.NaN), waitedForNode: 0, peopleRefused: 0, refusedClicks: 0, failedStarts: 0, peopleWithFailedStart: 0, peakSpawnsInFlight: 0, peakNodes: readyNodes, served: 0, lastServerSeconds: 0 };
+  const run: StartRun = { waits: scratch.floats(4, n, Number.NaN), waitedForNode: 0, peopleRefused: 0, refusedClicks: 0, failedStarts: 0, peopleWithFailedStart: 0, peakSpawnsInFlight: 0, peakNodes: readyNodes, served: 0, lastServerSeconds: 0 };
 
   const takeSeat = (): boolean => {
     if (freeSeats > 0) freeSeats--;
@@ -119,7 +120,6 @@ function runStarts(input: StartInput, stopEarly?: { maxWaitingForNode: number })
     starting.push(person);
   };
   // Refusals of people in a retry bucket are counted when they get in (or at the end), not one by one.
-  const queuedAt = new Float64Array(n);
   const queueForRetry = (person: number, at: number) => {
     queuedAt[person] = at;
     const period = periodOf(person);
@@ -287,7 +287,7 @@ export function noWaitFigures(): WaitFigures {
 }
 
 function summarise(run: StartRun, n: number): WaitFigures {
-  const served = new Float64Array(run.served);
+  const served = scratch.floats(5, run.served, 0);
   let total = 0;
   let overMinute = 0;
   let longest = 0;
@@ -319,6 +319,34 @@ function summarise(run: StartRun, n: number): WaitFigures {
   };
 }
 
+/**
+ * Typed arrays reused from run to run: sizing the warm nodes runs the model a dozen times per plan,
+ * and fresh arrays each time would keep the garbage collector busy. A run's arrays are valid until the
+ * next run starts (the model is synchronous, so runs never overlap). Workshops beyond
+ * `SCRATCH_LIMIT` people get fresh arrays, so that one huge request does not keep memory forever.
+ */
+const SCRATCH_LIMIT = 20_000;
+const scratch = {
+  floatSlots: [] as Float64Array[],
+  intSlots: [] as Int32Array[],
+  byteSlot: new Uint8Array(0),
+  floats(slot: number, length: number, fill: number): Float64Array {
+    if (length > SCRATCH_LIMIT) return new Float64Array(length).fill(fill);
+    if ((this.floatSlots[slot]?.length ?? -1) < length) this.floatSlots[slot] = new Float64Array(Math.max(length, 1024));
+    return this.floatSlots[slot]!.subarray(0, length).fill(fill);
+  },
+  ints(slot: number, length: number, fill: number): Int32Array {
+    if (length > SCRATCH_LIMIT) return new Int32Array(length).fill(fill);
+    if ((this.intSlots[slot]?.length ?? -1) < length) this.intSlots[slot] = new Int32Array(Math.max(length, 1024));
+    return this.intSlots[slot]!.subarray(0, length).fill(fill);
+  },
+  bytes(length: number): Uint8Array {
+    if (length > SCRATCH_LIMIT) return new Uint8Array(length);
+    if (this.byteSlot.length < length) this.byteSlot = new Uint8Array(Math.max(length, 1024));
+    return this.byteSlot.subarray(0, length).fill(0);
+  },
+};
+
 /** The k-th smallest value (0-based), by quickselect: linear, where sorting 5,000 waits is not. Reorders `values`. */
 function nthSmallest(values: Float64Array, k: number): number {
   let low = 0;
@@ -345,12 +373,9 @@ function nthSmallest(values: Float64Array, k: number): number {
 
 /** A FIFO of person indices over a fixed ring (each person is in a ring at most once). */
 class Ring {
-  private readonly items: Int32Array;
   private head = 0;
   length = 0;
-  constructor(capacity: number) {
-    this.items = new Int32Array(Math.max(1, capacity));
-  }
+  constructor(private readonly items: Int32Array) {}
   push(person: number): void {
     this.items[(this.head + this.length++) % this.items.length] = person;
   }
@@ -367,18 +392,10 @@ class Ring {
 
 /** FIFO buckets of people as linked lists over one array: bucket k holds those retrying at seconds ≡ k. */
 class Buckets {
-  private readonly next: Int32Array;
-  private readonly first: Int32Array;
-  private readonly last: Int32Array;
-  private readonly sizes: Int32Array;
   /** People in all buckets together. */
   total = 0;
-  constructor(people: number, buckets: number) {
-    this.next = new Int32Array(Math.max(1, people)).fill(-1);
-    this.first = new Int32Array(buckets).fill(-1);
-    this.last = new Int32Array(buckets).fill(-1);
-    this.sizes = new Int32Array(buckets);
-  }
+  /** `next` per person (−1 filled); `first`, `last` (−1 filled) and `sizes` (0 filled) per bucket. */
+  constructor(private readonly next: Int32Array, private readonly first: Int32Array, private readonly last: Int32Array, private readonly sizes: Int32Array) {}
   size(bucket: number): number {
     return this.sizes[bucket]!;
   }
