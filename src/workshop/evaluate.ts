@@ -11,6 +11,7 @@ import { planInputFor } from './plan-input.js';
 import { deriveReadiness, desiredLabels, type Readiness } from './readiness.js';
 import { replayCommands, type Outcome, type Replay } from './replay.js';
 import { buildRequest } from './request.js';
+import { eventRecord, heldEvent, isDone, phaseOf, type Phase } from './lifecycle.js';
 import { dueNotices, type Notice } from './notices.js';
 import { parseDateTime } from './values/index.js';
 import type { Problem, WorkshopRequest } from './types.js';
@@ -39,6 +40,8 @@ export interface Evaluation {
   plan: Plan | null;
   planHash: string | null;
   readiness: Readiness;
+  /** Where the request is in its life (lifecycle.ts). */
+  phase: Phase;
   replay: Replay;
   labels: string[];
   state: MarkerState;
@@ -53,7 +56,9 @@ export interface Evaluation {
 export function evaluate(input: EvaluateInput): Evaluation {
   const { issue, config, previous } = input;
   const fields = extractFields(issue.body, input.form);
-  const built = buildRequest({ title: issue.title, fields, config, now: input.now });
+  // Once the event's pre-warm lead began, the request is compared with what was approved, not re-judged.
+  const held = heldEvent(previous, input.now);
+  const built = buildRequest({ title: issue.title, fields, config, now: input.now, acceptedStart: previous.material?.start ?? null });
   const request = built.request;
   const reqHash = request ? hashRequest(request) : null;
 
@@ -78,7 +83,7 @@ export function evaluate(input: EvaluateInput): Evaluation {
   const currentPlanHash = request && reqHash && plan ? hashPlan(reqHash, assumptions, plan) : null;
   const replay = replayCommands(replayInput, currentPlanHash);
 
-  const material = request ? materialFields(request) : previous.material;
+  const material = held ? previous.material : request ? materialFields(request) : previous.material;
   const readiness = deriveReadiness({
     problems: built.problems,
     plan,
@@ -86,7 +91,9 @@ export function evaluate(input: EvaluateInput): Evaluation {
     replay,
     automatedLoadTest: previous.loadTest,
     changes: request ? describeChanges(previous.material, materialFields(request)) : [],
+    heldPlanHash: held?.planHash ?? null,
   });
+  const approved = readiness.stage === 'go' && !readiness.onHold && plan && currentPlanHash ? { planHash: currentPlanHash, plan } : null;
 
   const state: MarkerState = {
     ...previous,
@@ -95,7 +102,10 @@ export function evaluate(input: EvaluateInput): Evaluation {
     requestHash: reqHash,
     material,
     commands: replay.acknowledged,
+    event: eventRecord(previous, input.now, approved),
   };
+  const phase = phaseOf(state, plan, input.now);
+  const done = isDone(state, plan, input.now);
   const commentBody = renderStatusComment({
     stage: readiness.stage,
     readiness,
@@ -105,6 +115,8 @@ export function evaluate(input: EvaluateInput): Evaluation {
     assumptions: [...(request?.assumptions ?? []), ...replay.assumptions.map((a) => `Engineer assumption by ${a.by}: ${a.key} = ${a.text}.`)],
     config,
     state,
+    phase,
+    done,
     sections: input.sections ?? {},
   });
 
@@ -129,8 +141,9 @@ export function evaluate(input: EvaluateInput): Evaluation {
     plan,
     planHash: currentPlanHash,
     readiness,
+    phase,
     replay,
-    labels: desiredLabels(readiness, config.labels),
+    labels: desiredLabels(readiness, config.labels, done),
     state,
     commentBody,
     ...acknowledgements(replay.outcomes, input, issue.author),
