@@ -38,7 +38,7 @@ export function computePlan(input: PlanInput): Plan {
   const leadTimeDays = Math.floor((Date.parse(input.start) - Date.parse(input.now)) / 86_400_000);
   // Once the workshop has started the notice it was given no longer matters.
   if (leadTimeDays < input.policy.leadTimeDays && Date.parse(input.start) > Date.parse(input.now)) {
-    risks.push({ code: 'short-notice', severity: 'warning', message: `The workshop starts in ${Math.max(0, leadTimeDays)} days; the team asks for ${input.policy.leadTimeDays}. Quota increases and load tests may not fit in the time left.` });
+    risks.push({ code: 'short-notice', severity: 'warning', message: `The workshop starts in ${Math.max(0, leadTimeDays)} day${Math.max(0, leadTimeDays) === 1 ? '' : 's'}; the team asks for ${input.policy.leadTimeDays}. Quota increases and load tests may not fit in the time left.` });
   }
   if (!type || type.provider !== input.provider) {
     risks.push({ code: 'unknown-instance-type', severity: 'blocking', message: `Instance type ${input.pool.instanceType} is not in the catalog for ${input.provider} (known: ${knownTypes(input.provider).join(', ')}). Fix the pool's instanceType in the config.` });
