@@ -75,6 +75,7 @@ export function evaluate(input: EvaluateInput): Evaluation {
     authorized: input.authorized,
     acknowledged: previous.commands,
     requestHash: reqHash,
+    eventRunning: held !== null && Date.parse(input.now) < Date.parse(held.end),
   };
   // Assumptions do not depend on the plan hash; the plan depends on them; new approvals bind to the plan.
   const assumptions = replayCommands(replayInput, null).assumptions;

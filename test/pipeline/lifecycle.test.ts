@@ -112,6 +112,7 @@ interface Step {
   waitingOnEngineers?: boolean;
   /** Infra-repository reads of a converged round (0 unless a PR's state decides something now). */
   reads?: number;
+  check?: (w: World) => void;
 }
 
 const GO = ['readiness: go', 'workshop-request'];
@@ -133,6 +134,14 @@ const STEPS: Step[] = [
   { at: '2027-03-10T19:00:00Z', what: 'day 1, midday', via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10'], pulls: ['101:merged'], comment: [/The event is under way/], notInComment: [/short-notice/] },
   { at: '2027-03-11T14:30:00Z', what: 'day 2, pre-warm lead: all warm', via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10'], pulls: ['101:merged'] },
   { at: '2027-03-11T17:00:00Z', what: 'day 2: the requester edits the attendees', act: (w) => (w.issue.issue.body = withAttendees('120')), via: 'issue', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10'], pulls: ['101:merged'], comment: [/changed after the event began \(attendees 80 → 120\)/], notInComment: [/no longer counts/] },
+  {
+    at: '2027-03-11T18:00:00Z', what: 'day 2: alice tries /loadtest → refused, nothing started', act: (w) => w.issue.addUserComment('alice', '/loadtest'), via: 'issue', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10'], pulls: ['101:merged'],
+    check: (w) => {
+      expect(w.runs).toBe(1);
+      const replies = w.issue.comments.filter((c) => c.byThisApp && c.body.includes('reply-to'));
+      expect(replies.map((c) => c.body.split('\n')[2])).toEqual(['- `/loadtest` was not applied: the event is running: placeholder pods now would take nodes from attendees. Record a result by hand with `/loadtest pass|fail <evidence>` if needed.']);
+    },
+  },
   { at: '2027-03-11T23:30:00Z', what: 'day 2 ended', via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10'], pulls: ['101:merged'], comment: [/changed after the event began \(attendees 80 → 120\)/] },
   { at: '2027-03-12T16:00:00Z', what: 'day 3', via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10'], pulls: ['101:merged'] },
   { at: '2027-03-12T22:59:00Z', what: 'a minute before the end', via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10'], pulls: ['101:merged'] },
@@ -186,6 +195,7 @@ describe.each(TRIGGERS)('a workshop\'s whole life, triggered by $name', (trigger
     });
     for (const pattern of step.comment ?? []) expect(seen.comment).toMatch(pattern);
     for (const pattern of step.notInComment ?? []) expect(seen.comment).not.toMatch(pattern);
+    step.check?.(world);
     if (step.dashboard && triggers.name !== 'webhooks') {
       const body = world.dashboard.issue?.body ?? '';
       expect(body).toContain(`"next":"${step.dashboard}"`);
