@@ -143,6 +143,7 @@ const STEPS: Step[] = [
     },
   },
   { at: '2027-03-11T23:30:00Z', what: 'day 2 ended', via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10'], pulls: ['101:merged'], comment: [/changed after the event began \(attendees 80 → 120\)/] },
+  { at: '2027-03-12T14:30:00Z', what: 'day 3, pre-warm lead: all warm', via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10'], pulls: ['101:merged'] },
   { at: '2027-03-12T16:00:00Z', what: 'day 3', via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10'], pulls: ['101:merged'] },
   { at: '2027-03-12T22:59:00Z', what: 'a minute before the end', via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10'], pulls: ['101:merged'] },
   { at: '2027-03-12T23:15:00Z', what: 'after the event: scale-down PR and closing summary', via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10', 'closing-summary'], pulls: ['101:merged', '102:open'], comment: [/Scale-down PR: .*pull\/102 \(open/, /The event is over/], dashboard: 'merge the scale-down PR', waitingOnEngineers: true, reads: 1 },
