@@ -107,13 +107,7 @@ export async function reconcile(configLoad: ConfigLoad, deps: ReconcileDeps): Pr
 
   // A first pass finds the cluster and pool the request lands on, for the adapters' look-ups.
   let base = { issue, comments, config, form, now, authorized, previous };
-  let draft = evaluate({ ...base, others: [], observed: null });
-  const started = startLoadTest(draft, previous, issue.number, config, now, deps);
-  if (started.state) {
-    previous = started.state;
-    base = { ...base, previous };
-    draft = evaluate({ ...base, others: [], observed: null });
-  }
+  const draft = evaluate({ ...base, others: [], observed: null });
   let others: OtherWorkshop[] = [];
   let observed: ObservedNode | null = null;
   if (draft.plan && (deps.others || deps.observe)) {
@@ -128,8 +122,15 @@ export async function reconcile(configLoad: ConfigLoad, deps: ReconcileDeps): Pr
         : Promise.resolve(null),
     ]);
   }
+  let evaluation = others.length || observed ? evaluate({ ...base, others, observed }) : draft;
+  // A new `/loadtest` is bound to the plan as it is with what the adapters observed, the plan it tests.
+  const started = startLoadTest(evaluation, previous, issue.number, config, now, deps);
+  if (started.state) {
+    previous = started.state;
+    base = { ...base, previous };
+  }
   const loadTestSection = started.section ? { loadTest: started.section } : {};
-  let evaluation = others.length || observed || started.section ? evaluate({ ...base, others, observed, sections: loadTestSection }) : draft;
+  if (started.state || started.section) evaluation = evaluate({ ...base, others, observed, sections: loadTestSection });
 
   const infraWrites: string[] = [];
   // The scale-down needs no plan: the ready PR's record says where and what to restore.

@@ -25,7 +25,7 @@ const configLoad = { kind: 'ok' as const, config: exampleConfig() };
 const REPO = 'example-org/infrastructure';
 
 /** Node figures the cluster reports (n2-highmem-4) and how many pool nodes are Ready at each moment. */
-const node = { allocatableCpu: 3.92, allocatableMemory: 29_783_904_256, daemonsetCpu: 0.443, daemonsetMemory: 624_951_296, daemonsetPods: 9 };
+const node = { allocatableCpu: 3.92, allocatableMemory: 25_000_000_000, daemonsetCpu: 0.443, daemonsetMemory: 624_951_296, daemonsetPods: 9 };
 
 class World {
   now = '2027-02-08T15:00:00Z';
@@ -129,8 +129,8 @@ const STEPS: Step[] = [
   { at: '2027-03-01T10:00:00Z', what: 'a tick a week later', via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d'], pulls: ['101:open'] },
   { at: '2027-03-09T15:00:00Z', what: 'a day before merge-by: merge reminder', via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101'], pulls: ['101:open'], reads: 1 },
   { at: '2027-03-09T20:00:00Z', what: 'ready PR merged', act: (w) => { w.infra.merge(101); }, via: 'pull', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101'], pulls: ['101:merged'], comment: [/open, waiting for review|merged ✅/] },
-  { at: '2027-03-10T14:30:00Z', what: 'day 1, in the pre-warm lead: 3 of 6 warm nodes Ready → pre-flight', act: (w) => (w.readyNodes = 3), via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10'], pulls: ['101:merged'], comment: [/merged ✅/] },
-  { at: '2027-03-10T15:00:00Z', what: 'day 1 starts', act: (w) => (w.readyNodes = 6), via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10'], pulls: ['101:merged'], notInComment: [/in the past/, /no longer counts/] },
+  { at: '2027-03-10T14:30:00Z', what: 'day 1, in the pre-warm lead: only 3 warm nodes Ready → pre-flight', act: (w) => (w.readyNodes = 3), via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10'], pulls: ['101:merged'], comment: [/merged ✅/] },
+  { at: '2027-03-10T15:00:00Z', what: 'day 1 starts', act: (w) => (w.readyNodes = 12), via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10'], pulls: ['101:merged'], notInComment: [/in the past/, /no longer counts/] },
   { at: '2027-03-10T19:00:00Z', what: 'day 1, midday', via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10'], pulls: ['101:merged'], comment: [/The event is under way/], notInComment: [/short-notice/] },
   { at: '2027-03-11T14:30:00Z', what: 'day 2, pre-warm lead: all warm', via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10'], pulls: ['101:merged'] },
   { at: '2027-03-11T17:00:00Z', what: 'day 2: the requester edits the attendees', act: (w) => (w.issue.issue.body = withAttendees('120')), via: 'issue', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10'], pulls: ['101:merged'], comment: [/changed after the event began \(attendees 80 → 120\)/], notInComment: [/no longer counts/] },
@@ -231,16 +231,16 @@ describe('a request re-planned before its event and closed during it', () => {
     expect(w.issue.labels).toContain('readiness: go');
 
     // Before the event an edit re-opens review: the approval lapses, the merged PR is kept.
-    await at('2027-03-05T10:00:00Z', () => (w.issue.issue.body = withAttendees('100')));
+    await at('2027-03-05T10:00:00Z', () => (w.issue.issue.body = withAttendees('70')));
     expect(w.issue.labels).toContain('readiness: modeled');
-    expect(w.issue.statusComment()?.body).toContain('no longer counts because the request changed (attendees 80 → 100)');
+    expect(w.issue.statusComment()?.body).toContain('no longer counts because the request changed (attendees 80 → 70)');
     expect(w.infra.pulls).toHaveLength(1);
 
     await at('2027-03-06T10:00:00Z', () => w.issue.addUserComment('alice', '/loadtest pass https://grafana.example.org/d/run-2'));
     await at('2027-03-06T11:00:00Z', () => w.issue.addUserComment('bob', '/approve'));
     expect(w.infra.pulls.map((p) => `${p.number}:${p.state}`)).toEqual(['101:closed', '102:open']);
-    // The second PR changes the warm files again (min 6 → more), not the original ones.
-    expect(w.infra.pulls[1]?.body).toMatch(/min 6 → \d+/);
+    // The second PR starts from the warm files (min 7 → …), not the original ones (min 0).
+    expect(w.infra.pulls[1]?.body).toMatch(/min 7 → \d+/);
     await at('2027-03-08T10:00:00Z', () => w.infra.merge(102));
 
     // Closed on day 2: from now on the app writes nothing on the issue, and no command is read.
