@@ -110,19 +110,30 @@ export async function reconcile(configLoad: ConfigLoad, deps: ReconcileDeps): Pr
   const draft = evaluate({ ...base, others: [], observed: null });
   let others: OtherWorkshop[] = [];
   let observed: ObservedNode | null = null;
+  let observedStale = false;
   if (draft.plan && (deps.others || deps.observe)) {
     const { cluster, pool } = draft.plan;
+    let unreachable = false;
     [others, observed] = await Promise.all([
       deps.others ? deps.others(cluster, issue.number) : Promise.resolve([]),
       deps.observe
         ? deps.observe(cluster, pool).catch((error: Error) => {
-            log.warn({ err: error.message }, 'cluster not observed; the plan uses formulas');
+            unreachable = true;
+            log.warn({ err: error.message }, 'cluster not observed; the plan uses the figures last read, or formulas');
             return null;
           })
         : Promise.resolve(null),
     ]);
+    // A cluster that cannot be reached right now has not changed: keep the figures last read from it.
+    const last = previous.nodeFigures;
+    if (unreachable && last && last.cluster === cluster && last.pool === pool) {
+      const { cluster: _cluster, pool: _pool, ...figures } = last;
+      observed = { ...figures, readyNodes: 0 };
+      observedStale = true;
+    }
   }
-  let evaluation = others.length || observed ? evaluate({ ...base, others, observed }) : draft;
+  const observation = { observed, observedStale };
+  let evaluation = others.length || observed ? evaluate({ ...base, others, ...observation }) : draft;
   // A new `/loadtest` is bound to the plan as it is with what the adapters observed, the plan it tests.
   const started = startLoadTest(evaluation, previous, issue.number, config, now, deps);
   if (started.state) {
@@ -130,7 +141,7 @@ export async function reconcile(configLoad: ConfigLoad, deps: ReconcileDeps): Pr
     base = { ...base, previous };
   }
   const loadTestSection = started.section ? { loadTest: started.section } : {};
-  if (started.state || started.section) evaluation = evaluate({ ...base, others, observed, sections: loadTestSection });
+  if (started.state || started.section) evaluation = evaluate({ ...base, others, ...observation, sections: loadTestSection });
 
   const infraWrites: string[] = [];
   // The scale-down needs no plan: the ready PR's record says where and what to restore.
@@ -156,7 +167,7 @@ export async function reconcile(configLoad: ConfigLoad, deps: ReconcileDeps): Pr
     );
     infraWrites.push(...step.writes);
     if (step.section || step.pullRequests !== evaluation.state.pullRequests) {
-      evaluation = evaluate({ ...base, others, observed, previous: { ...previous, pullRequests: step.pullRequests }, sections: { ...loadTestSection, infra: step.section } });
+      evaluation = evaluate({ ...base, others, ...observation, previous: { ...previous, pullRequests: step.pullRequests }, sections: { ...loadTestSection, infra: step.section } });
     }
   }
 

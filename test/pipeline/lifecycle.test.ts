@@ -30,6 +30,7 @@ const node = { allocatableCpu: 3.92, allocatableMemory: 25_000_000_000, daemonse
 class World {
   now = '2027-02-08T15:00:00Z';
   readyNodes = 0;
+  unreachable = false;
   issue = new MemoryIssue(
     { number: 17, title: '[Workshop] Example University – March 10-12', body: withAttendees('_No response_'), author: 'community-rep', state: 'open' },
     { now: () => this.now, permissions: { alice: 'write', bob: 'admin' } },
@@ -43,7 +44,10 @@ class World {
     return {
       infraRepo: async () => this.infra,
       hasCluster: () => true,
-      observe: async () => ({ ...node, readyNodes: this.readyNodes }),
+      observe: async () => {
+        if (this.unreachable) throw new Error('connect ETIMEDOUT 10.0.0.1:443');
+        return { ...node, readyNodes: this.readyNodes };
+      },
       newRunId: () => `run-${++this.runs}`,
     };
   }
@@ -126,8 +130,8 @@ const STEPS: Step[] = [
   { at: '2027-02-20T10:00:00Z', what: 'alice: /loadtest (runs and passes)', act: (w) => w.issue.addUserComment('alice', '/loadtest'), via: 'issue', stage: 'load-tested', labels: ['readiness: load-tested', 'workshop-request'], notices: ['reminder:21d'], pulls: [], comment: [/✅ Passed \(automated\)/], notInComment: [/no Kubernetes access/] },
   { at: '2027-02-20T10:15:00Z', what: 'a tick: nothing changes', via: 'tick', stage: 'load-tested', labels: ['readiness: load-tested', 'workshop-request'], notices: ['reminder:21d'], pulls: [] },
   { at: '2027-02-22T10:00:00Z', what: 'bob: /approve → ready PR', act: (w) => w.issue.addUserComment('bob', '/approve'), via: 'issue', stage: 'go', labels: GO, notices: ['reminder:21d'], pulls: ['101:open'] },
-  { at: '2027-03-01T10:00:00Z', what: 'a tick a week later', via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d'], pulls: ['101:open'] },
-  { at: '2027-03-09T15:00:00Z', what: 'a day before merge-by: merge reminder', via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101'], pulls: ['101:open'], reads: 1 },
+  { at: '2027-03-01T10:00:00Z', what: 'a tick a week later, the cluster unreachable: the figures last read hold', act: (w) => (w.unreachable = true), via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d'], pulls: ['101:open'], comment: [/read from the cluster's nodes/], notInComment: [/no longer counts/] },
+  { at: '2027-03-09T15:00:00Z', what: 'a day before merge-by: merge reminder', act: (w) => (w.unreachable = false), via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101'], pulls: ['101:open'], reads: 1 },
   { at: '2027-03-09T20:00:00Z', what: 'ready PR merged', act: (w) => { w.infra.merge(101); }, via: 'pull', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101'], pulls: ['101:merged'], comment: [/open, waiting for review|merged ✅/] },
   { at: '2027-03-10T14:30:00Z', what: 'day 1, in the pre-warm lead: only 3 warm nodes Ready → pre-flight', act: (w) => (w.readyNodes = 3), via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10'], pulls: ['101:merged'], comment: [/merged ✅/] },
   { at: '2027-03-10T15:00:00Z', what: 'day 1 starts', act: (w) => (w.readyNodes = 12), via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10'], pulls: ['101:merged'], notInComment: [/in the past/, /no longer counts/] },
