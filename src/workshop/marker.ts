@@ -34,7 +34,8 @@ export const pullRequestRecordSchema = z.object({
   phase: z.enum(['ready', 'scale-down']),
   number: z.number().int(),
   url: z.string(),
-  state: z.enum(['open', 'merged', 'closed']),
+  /** `restored`: no scale-down PR was needed, the files already held the values from before ready mode. */
+  state: z.enum(['open', 'merged', 'closed', 'restored']),
   planHash: z.string().nullable(),
   /** Values the ready-mode PR replaced, restored by the scale-down PR. */
   before: z.record(z.string(), z.unknown()).default({}),

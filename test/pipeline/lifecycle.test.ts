@@ -269,3 +269,31 @@ describe('a request re-planned before its event and closed during it', () => {
     expect([w.issue.writes, w.infra.writes]).toEqual([frozen.writes + 1, infraWrites]);
   });
 });
+
+describe('a pool scaled down by hand before the app', () => {
+  test('no scale-down PR, said once; the request is done and the infra repository is not read again', async () => {
+    const w = new World();
+    w.issue.issue.body = fullBody;
+    const at = async (iso: string, act?: () => Promise<void> | void) => {
+      w.now = iso;
+      await act?.();
+      await w.sweep();
+    };
+    await at('2027-02-08T15:00:00Z', () => void w.issue.addUserComment('alice', '/loadtest pass https://grafana.example.org/d/run-1'));
+    await at('2027-02-10T10:00:00Z', () => void w.issue.addUserComment('bob', '/approve'));
+    await at('2027-03-01T10:00:00Z', () => void w.infra.merge(101));
+    // Right after the event an engineer puts the original files back in a PR of their own.
+    await at('2027-03-12T23:01:00Z', async () => {
+      await w.infra.commitFiles('manual-scale-down', 'main', ([TFVARS, VALUES] as const).map((path) => ({ path, content: original[path] })));
+      w.infra.merge((await w.infra.openPullRequest({ branch: 'manual-scale-down', base: 'main', title: 'scale down', body: '' })).number);
+    });
+    expect(w.infra.pulls.filter((p) => p.branch.startsWith('workshop-readiness/'))).toHaveLength(1);
+    expect(w.issue.labels).toContain('readiness: done');
+    expect(w.issue.statusComment()?.body).toContain('No scale-down PR needed: the infrastructure files already hold the values from before ready mode.');
+    expect(w.issue.comments.find((c) => noticeKey(c.body) === 'closing-summary')?.body).toContain('Scale-down PR: not needed: the files were already back');
+    const reads = w.infra.reads;
+    const writes = w.issue.writes;
+    await at('2027-03-13T10:00:00Z');
+    expect([w.infra.reads - reads, w.issue.writes - writes]).toEqual([0, 0]);
+  });
+});
