@@ -219,21 +219,31 @@ export async function reconcile(configLoad: ConfigLoad, deps: ReconcileDeps): Pr
  * that lets the sweep stop looking at the issue.
  */
 async function closedIssue(issue: IssueSnapshot, config: Config, deps: ReconcileDeps): Promise<ReconcileResult> {
-  if (!deps.infraRepo) return skip('issue is closed');
+  // Only approved requests can hold anything, and `done` says that nothing is held any more.
+  if (!deps.infraRepo || !issue.labels.includes(config.labels.go) || issue.labels.includes(config.labels.done)) return skip('issue is closed');
   const comments = await deps.issues.listComments();
   const state = trustedState(comments);
   const ready = readyRecord(state);
   const cluster = ready?.cluster ? config.clusters[ready.cluster] : undefined;
-  if (!ready || !cluster || issue.labels.includes(config.labels.done)) return skip('issue is closed');
-  const repo = deps.repo ?? 'unknown/unknown';
   const now = deps.clock.now().toISOString();
-  const step = await syncInfraPullRequest(
-    { issue: { number: issue.number, repo }, config, plan: null, planHash: null, stage: 'go', onHold: false, now, state, refresh: deps.refreshInfra ?? false },
-    await deps.infraRepo(infraRepo(config, cluster, repo)),
-    { dryRun: deps.dryRun ?? false, log: deps.log },
-  );
-  const writes: Write[] = step.writes.map((what) => ({ kind: 'infra', what }));
-  if (isDone({ ...state, pullRequests: step.pullRequests }, null, now)) {
+  const writes: Write[] = [];
+  let pullRequests = state.pullRequests;
+  if (ready && cluster) {
+    const repo = deps.repo ?? 'unknown/unknown';
+    const step = await syncInfraPullRequest(
+      { issue: { number: issue.number, repo }, config, plan: null, planHash: null, stage: 'go', onHold: false, now, state, refresh: deps.refreshInfra ?? false },
+      await deps.infraRepo(infraRepo(config, cluster, repo)),
+      { dryRun: deps.dryRun ?? false, log: deps.log },
+    );
+    writes.push(...step.writes.map((what): Write => ({ kind: 'infra', what })));
+    pullRequests = step.pullRequests;
+  } else if (ready) {
+    deps.log.warn({ issue: issue.number }, 'closed issue: its ready-mode record does not name the cluster (older marker); scale it down by hand');
+  }
+  // Nothing held: no ready-mode PR at all, one closed without merging, or the scale-down done.
+  const readyState = readyRecord({ pullRequests })?.state;
+  const nothingHeld = !ready || (cluster !== undefined && (readyState === 'closed' || isDone({ ...state, pullRequests }, null, now)));
+  if (nothingHeld) {
     writes.push({ kind: 'add-labels', labels: [config.labels.done] });
     if (!deps.dryRun) await deps.issues.addLabels([{ name: config.labels.done, ...labelStyle(config.labels.done, config.labels) }]);
   }

@@ -297,3 +297,26 @@ describe('a pool scaled down by hand before the app', () => {
     expect([w.infra.reads - reads, w.issue.writes - writes]).toEqual([0, 0]);
   });
 });
+
+describe('closed issues the sweep stops looking at', () => {
+  test.each([
+    ['approved, but the app never opened a ready PR (infra repository unreachable)', 'go', ['readiness: done', ...GO]],
+    ['never approved', 'modeled', ['readiness: modeled', 'workshop-request']],
+  ])('%s', async (_name, stage, labels) => {
+    const w = new World();
+    w.issue.issue.body = fullBody;
+    const deps = (extra: Partial<ReconcileDeps> = {}) => w.deps({ infraRepo: async () => null, ...extra });
+    w.issue.addUserComment('alice', '/loadtest pass https://grafana.example.org/d/run-1');
+    if (stage === 'go') w.issue.addUserComment('bob', '/approve');
+    await reconcile(configLoad, deps());
+    expect(decodeMarker(w.issue.statusComment()?.body ?? '')?.stage).toBe(stage === 'go' ? 'go' : 'load-tested');
+    w.issue.issue.state = 'closed';
+    if (stage !== 'go') w.issue.labels = ['readiness: modeled', 'workshop-request'];
+    const comments = w.issue.comments.map((c) => c.body);
+    await w.sweep();
+    await w.sweep();
+    expect([...w.issue.labels].sort()).toEqual([...labels].sort());
+    expect(w.issue.comments.map((c) => c.body)).toEqual(comments);
+    expect(w.infra.pulls).toEqual([]);
+  });
+});
