@@ -4,7 +4,7 @@ import type { DashboardPort } from '../dashboard/port.js';
 import { summarise, type WorkshopSummary } from '../dashboard/summary.js';
 import { upsertDashboard } from '../dashboard/sync.js';
 import type { Clock, IssuePort, Logger } from './ports.js';
-import { reconcile, type ConfigLoad, type ReconcileDeps } from './reconcile.js';
+import { reconcile, type ConfigLoad, type ReconcileDeps, type ReconcileResult } from './reconcile.js';
 
 /**
  * The periodic sweep: reconciles every open workshop request so time-based transitions happen
@@ -26,6 +26,8 @@ export interface SweepRepositoryDeps {
   infraRepo?: ReconcileDeps['infraRepo'];
   /** Bound on the issues one sweep reconciles per repository (API budget). */
   maxIssues?: number;
+  /** Runs one issue's reconcile; the app sends it through its work queue (one writer per issue). Defaults to `reconcile`. */
+  reconcileIssue?: (issueNumber: number, deps: ReconcileDeps) => Promise<ReconcileResult>;
 }
 
 export interface SweepReport {
@@ -44,7 +46,8 @@ export async function sweepRepository(deps: SweepRepositoryDeps): Promise<SweepR
   const report: SweepReport = { reconciled: 0, failed: 0, writes: 0, dashboard: 'skipped' };
   for (const issue of issues) {
     try {
-      const result = await reconcile(deps.configLoad, {
+      const run = deps.reconcileIssue ?? ((_number: number, reconcileDeps: ReconcileDeps) => reconcile(deps.configLoad, reconcileDeps));
+      const result = await run(issue.number, {
         issues: deps.issuePort(issue.number),
         clock: deps.clock,
         log: deps.log,
