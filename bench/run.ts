@@ -55,7 +55,7 @@ async function main() {
     return { ms, calls: calls.length, writes: github.writesSince(mark) };
   };
   const openIssue = (number: number) => {
-    github.issues.set(number, { number, title: `[Workshop] bench ${number}`, body, labels: ['workshop-request'], user: 'community-rep' });
+    github.openIssue(number, body, `[Workshop] bench ${number}`);
     return openedPayload(number);
   };
   const openedPayload = (number: number) => ({ ...opened, issue: { ...opened.issue, number, body } });
