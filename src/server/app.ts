@@ -4,14 +4,13 @@ import { octokitInfraRepo, type InfraRepoPort } from '../github/infra-repo.js';
 import { prMarker } from '../pipeline/infra-pr.js';
 import { cachedDashboard, octokitDashboard, type DashboardEntry } from '../dashboard/port.js';
 import { EtagCache, TtlCache, conditionalRequests } from '../github/cache.js';
-import { issueLockFromEnv, type IssueLock } from '../kube/lease.js';
+import { issueLockFromEnv, type IssueLock } from '../kube/coordination.js';
 import { DEFAULT_QUEUE_SETTINGS, QueueRejected, RetryLater, WorkQueue, type QueueSettings, type Timers } from './queue.js';
 import { othersOnCluster, readRegistry } from '../dashboard/render.js';
 import { httpHandler } from './http.js';
 import { Metrics } from './metrics.js';
 import { openIssuesLister, sweepAll, sweepRepository } from '../pipeline/sweep.js';
 import type { Config } from '../config/schema.js';
-import { createClusterPort, kubeConfigFor } from '../kube/cluster.js';
 import type { ClusterPort } from '../kube/types.js';
 import { progressLine, resultSummary, type LoadTestUpdate } from '../pipeline/loadtest.js';
 import { issuePortCaches, issueSnapshot, octokitIssuePort, type IssueRef, type RestComment, type RestIssue } from '../github/issue-port.js';
@@ -83,8 +82,13 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
     const issueCaches = issuePortCaches(Number(process.env.PERMISSION_CACHE_SECONDS ?? 60) * 1000);
     const configs = new TtlCache<string, ConfigLoad>(Number(process.env.CONFIG_CACHE_SECONDS ?? 60) * 1000, 1000);
     const registries = new TtlCache<string, DashboardEntry>(Number(process.env.REGISTRY_CACHE_SECONDS ?? 300) * 1000, 1000);
-    const lock = options.issueLock ?? issueLockFromEnv();
-    app.log.info(`one reconcile per issue: ${lock.description}`);
+    const lock = options.issueLock ? Promise.resolve(options.issueLock) : issueLockFromEnv();
+    void lock.then((l) => app.log.info(`one reconcile per issue: ${l.description}`)).catch((error: Error) => app.log.error({ err: error.message }, 'no Lease coordination: every reconcile will fail until this is fixed'));
+    // @kubernetes/client-node costs about 75 MB of resident memory: loaded once a config names cluster credentials.
+    let kube: typeof import('../kube/cluster.js') | null = null;
+    const loadKubeFor = async (config: Config | null) => {
+      if (!kube && config && Object.values(config.clusters).some((cluster) => cluster.kubernetes)) kube = await import('../kube/cluster.js');
+    };
 
     /** The infra repository: through the event's installation when it covers it, else the repository's own. */
     const infraRepoFor = (octokit: Octokit, installationOwner: string) => async (fullName: string): Promise<InfraRepoPort | null> => {
@@ -127,11 +131,11 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
      * under KUBECONFIG_DIR: repository config must not be able to point the app at any file it can read.
      */
     const clusterPort = (config: Config, clusterName: string): ClusterPort | null => {
-      const kube = config.clusters[clusterName]?.kubernetes;
-      if (!kube) return null;
+      const access = config.clusters[clusterName]?.kubernetes;
+      if (!access || !kube) return null;
       try {
-        const kubeConfig = kubeConfigFor(kube, { kubeconfigDir: process.env.KUBECONFIG_DIR ?? '/etc/workshop-readiness/kubeconfigs' });
-        return kubeConfig ? createClusterPort({ kubeConfig, namespace: kube.namespace, logger: app.log }) : null;
+        const kubeConfig = kube.kubeConfigFor(access, { kubeconfigDir: process.env.KUBECONFIG_DIR ?? '/etc/workshop-readiness/kubeconfigs' });
+        return kubeConfig ? kube.createClusterPort({ kubeConfig, namespace: access.namespace, logger: app.log }) : null;
       } catch (error) {
         app.log.warn({ cluster: clusterName, err: (error as Error).message }, 'no access to the cluster');
         return null;
@@ -147,6 +151,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
       const started = performance.now();
       const configLoad = await cachedConfig(configs, `${ref.owner}/${ref.repo}`, configReader(octokit, ref.owner, ref.repo));
       const config = configLoad.kind === 'ok' ? configLoad.config : null;
+      await loadKubeFor(config);
       const port = octokitIssuePort(octokit, ref, appId, issueCaches);
       const dashboard = dashboardOf(octokit, ref.owner, ref.repo);
       try {
@@ -209,7 +214,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
       metrics,
       log: app.log,
       work: async (key, job) => {
-        const claim = await lock.acquire(key);
+        const claim = await (await lock).acquire(key);
         if (!claim.acquired) {
           metrics.inc('workshop_readiness_lease_busy_total');
           throw new RetryLater(claim.retryAfterMs, `${key} is being reconciled by ${claim.holder}`);

@@ -1,12 +1,12 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { createHmac, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import nock from 'nock';
+import { AppProcess, freePort } from '../../bench/app-process.js';
 import { FakeGitHub } from '../../bench/fake-github.js';
 
 /**
@@ -24,74 +24,6 @@ const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
 const opened = JSON.parse(read('test/fixtures/webhooks/issues.opened.json'));
 const commented = JSON.parse(read('test/fixtures/webhooks/issue_comment.created.json'));
 const workshop = read('examples/issues/workshop.md');
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as { port: number };
-  await new Promise((done) => server.close(done));
-  return port;
-}
-
-const until = async (what: string, check: () => Promise<boolean> | boolean, timeoutMs = 30_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((done) => setTimeout(done, 50));
-  }
-};
-
-/** One `probot run` process of the built app. */
-class AppProcess {
-  private child: ChildProcess | null = null;
-  log = '';
-  constructor(
-    readonly port: number,
-    private readonly env: Record<string, string>,
-  ) {}
-
-  async start(): Promise<void> {
-    const { KUBERNETES_SERVICE_HOST: _inCluster, ...parent } = process.env;
-    this.child = spawn(process.execPath, [path.join(ROOT, 'node_modules/probot/bin/probot.js'), 'run', './dist/index.js'], {
-      cwd: ROOT,
-      env: { ...parent, NODE_OPTIONS: '', NODE_ENV: 'production', LOG_LEVEL: 'warn', PORT: String(this.port), HOST: '127.0.0.1', SWEEP_INTERVAL_MINUTES: '0', ...this.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    this.child.stdout?.on('data', (chunk: Buffer) => (this.log += chunk.toString()));
-    this.child.stderr?.on('data', (chunk: Buffer) => (this.log += chunk.toString()));
-    await until(`app on port ${this.port} (log: ${this.log.slice(-500)})`, async () => (await fetch(`http://127.0.0.1:${this.port}/healthz`).catch(() => null))?.ok ?? false);
-  }
-
-  /** A delivery signed with the webhook secret, as GitHub sends it. */
-  async deliver(name: string, payload: unknown, id = randomBytes(8).toString('hex')): Promise<number> {
-    const body = JSON.stringify(payload);
-    const response = await fetch(`http://127.0.0.1:${this.port}/api/github/webhooks`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-github-event': name, 'x-github-delivery': id, 'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}` },
-      body,
-    });
-    return response.status;
-  }
-
-  async metric(name: string): Promise<number> {
-    const text = await (await fetch(`http://127.0.0.1:${this.port}/metrics`)).text();
-    const line = text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{}`));
-    return Number(line?.split(' ').at(-1) ?? 0);
-  }
-
-  /** Nothing queued, backing off or running. */
-  async settled(): Promise<void> {
-    await until('the work queue to settle', async () => (await this.metric('workshop_readiness_queue_depth')) === 0 && (await this.metric('workshop_readiness_queue_running')) === 0);
-  }
-
-  async stop(): Promise<number | null> {
-    const child = this.child;
-    if (!child || child.exitCode !== null) return child?.exitCode ?? null;
-    const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
-    child.kill('SIGTERM');
-    return exited;
-  }
-}
 
 const issuePayload = (number: number, action = 'opened', extra: Record<string, unknown> = {}) => ({ ...opened, action, issue: { ...opened.issue, number, body: workshop }, ...extra });
 const commentPayload = (number: number, comment: unknown) => ({ ...commented, issue: { ...commented.issue, number, body: workshop }, comment });
@@ -135,7 +67,7 @@ describe('outside-in: the built app as a separate process, a fake GitHub over HT
   });
 
   const start = async (env: Record<string, string>) => {
-    const app = new AppProcess(await freePort(), { ...baseEnv, ...env });
+    const app = new AppProcess(ROOT, './dist/index.js', await freePort(), SECRET, { ...baseEnv, ...env });
     apps.push(app);
     await app.start();
     return app;

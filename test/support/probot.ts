@@ -4,7 +4,7 @@ import nock from 'nock';
 import { Probot, ProbotOctokit } from 'probot';
 import { createApp, type AppOptions } from '../../src/server/app.js';
 import type { Clock } from '../../src/pipeline/ports.js';
-import { singleProcess } from '../../src/kube/lease.js';
+import { singleProcess } from '../../src/kube/coordination.js';
 import type { Metrics } from '../../src/server/metrics.js';
 
 export const APP_ID = 123;
