@@ -37,8 +37,9 @@ export function computePlan(input: PlanInput): Plan {
   const windows = readyWindows(days, input.policy.readyModeLeadMinutes);
   const scaleDownAt = days.at(-1)?.end ?? input.end;
   const leadTimeDays = Math.floor((Date.parse(input.start) - Date.parse(input.now)) / 86_400_000);
-  if (leadTimeDays < input.policy.leadTimeDays) {
-    risks.push({ code: 'short-notice', severity: 'warning', message: `The workshop starts in ${Math.max(0, leadTimeDays)} days; the team asks for ${input.policy.leadTimeDays}. Quota increases and load tests may not fit in the time left.` });
+  // Once the workshop has started the notice it was given no longer matters.
+  if (leadTimeDays < input.policy.leadTimeDays && Date.parse(input.start) > Date.parse(input.now)) {
+    risks.push({ code: 'short-notice', severity: 'warning', message: `The workshop starts in ${Math.max(0, leadTimeDays)} day${Math.max(0, leadTimeDays) === 1 ? '' : 's'}; the team asks for ${input.policy.leadTimeDays}. Quota increases and load tests may not fit in the time left.` });
   }
   if (!type || type.provider !== input.provider) {
     risks.push({ code: 'unknown-instance-type', severity: 'blocking', message: `Instance type ${input.pool.instanceType} is not in the catalog for ${input.provider} (known: ${knownTypes(input.provider).join(', ')}). Fix the pool's instanceType in the config.` });

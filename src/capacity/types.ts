@@ -62,6 +62,8 @@ export interface PlanInput {
   start: string;
   end: string;
   dailyHours: { start: string; end: string };
+  /** ISO weekdays the workshop runs on (1 = Monday); absent or null = every day. */
+  weekdays?: number[] | null;
   imageSizeGB: number;
   dataPerUserGB: number | null;
   homeStorage: HomeStorage | null;

@@ -36,7 +36,7 @@ export function renderPlanMarkdown(plan: Plan, options: { timeZone: string }): s
     `| Ready mode cost | ${usd(plan.cost.readyModeUSD)} in the daily windows, ${usd(plan.cost.continuousUSD)} if held from the first window to the end |`,
     `| Shared storage | ${plan.storage.type ? `${name(plan.storage.type)}, ~${plan.storage.aggregateMiBps ?? '?'} MiB/s: ${plan.storage.perUserMiBps ?? '?'} MiB/s per attendee` : 'not configured'} |`,
     `| Quotas | ${plan.quotas.length ? plan.quotas.map((q) => `${name(q.name)} ${q.needed}/${q.limit} ${q.needed > q.limit ? '⛔' : '✅'}`).join(', ') : 'none configured'} |`,
-    `| Starts in | ${plan.leadTimeDays} days |`,
+    `| Starts in | ${plan.leadTimeDays} day${plan.leadTimeDays === 1 ? '' : 's'} |`,
     '',
   );
   lines.push(...gantt(plan, options.timeZone), '', ...dayChart(plan, options.timeZone), '');

@@ -5,6 +5,7 @@ import type { Plan } from '../capacity/types.js';
 import { ASSUMPTION_KEYS } from '../workshop/commands.js';
 import { encodeMarker, replyMarker, type MarkerState } from '../workshop/marker.js';
 import type { Readiness, Stage } from '../workshop/readiness.js';
+import type { Phase } from '../workshop/lifecycle.js';
 import { FIELD_NAMES } from '../workshop/request.js';
 import type { Problem, WorkshopRequest } from '../workshop/types.js';
 import { escapeMarkdown, safeLogin } from '../text/escape.js';
@@ -25,11 +26,17 @@ export interface StatusView {
   stage: Stage;
   readiness: Readiness;
   problems: Problem[];
+  /** Values read from ambiguous text and used: listed for the requester to confirm. */
+  confirmations?: Problem[];
   request: WorkshopRequest | null;
   plan: Plan | null;
   assumptions: string[];
   config: Config;
   state: MarkerState;
+  /** Where the request is in its life; absent = before the event. */
+  phase?: Phase;
+  /** After the event with nothing held any more. */
+  done?: boolean;
   sections: { loadTest?: string | null; infra?: string | null };
 }
 
@@ -46,6 +53,7 @@ export function renderStatusComment(view: StatusView): string {
       : null,
     lapsed: readiness.lapsed,
     problems: view.problems.map((p) => ({ field: FIELD_NAMES[p.field] ?? p.field, message: stripFieldPrefix(p, escapeMarkdown(p.message, 400)) })),
+    confirmations: (view.confirmations ?? []).map((p) => ({ field: FIELD_NAMES[p.field] ?? p.field, message: stripFieldPrefix(p, escapeMarkdown(p.message, 400)) })),
     understood: request ? understood(request, view.config) : [],
     assumptions: view.assumptions.map((a) => escapeMarkdown(a, 300)),
     planMarkdown: plan && request ? renderPlanMarkdown(plan, { timeZone: request.timeZone }) : '',
@@ -79,7 +87,7 @@ function understood(request: WorkshopRequest, config: Config): Array<{ name: str
     ['Contact', request.contact],
     ['First day starts', when(request.start)],
     ['Last day ends', when(request.end)],
-    ['Daily hours', `${request.dailyHours.start}–${request.dailyHours.end} (${zone})`],
+    ['Daily hours', dailyHoursText(request)],
     ['Peak simultaneous attendees', String(request.attendees)],
     ['Per user', `${request.cpuGuarantee} CPU, ${fmtGiB(request.memoryGuaranteeBytes)} guaranteed (limits ${request.cpuLimit} CPU, ${fmtGiB(request.memoryLimitBytes)})`],
     ['GPU', request.gpu ? 'yes' : 'no'],
@@ -88,6 +96,13 @@ function understood(request: WorkshopRequest, config: Config): Array<{ name: str
     ['Dask', request.dask ? 'yes' : 'no'],
   ];
   return rows.filter((row): row is [string, string] => row[1] !== null).map(([name, value]) => ({ name, value: escapeMarkdown(value, 200) }));
+}
+
+/** "13:00–16:00 (America/Los_Angeles), Tue and Thu only", "22:00–02:00 the next day (…)". */
+function dailyHoursText(request: WorkshopRequest): string {
+  const { start, end } = request.dailyHours;
+  const days = request.weekdays?.length ? `, ${request.weekdays.map((d) => ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'][d - 1]).join(', ')} only` : '';
+  return `${start}–${end}${end <= start ? ' the next day' : ''} (${request.timeZone})${days}`;
 }
 
 function runningLine(state: MarkerState): string | null {
@@ -104,7 +119,15 @@ function loadTestLine(readiness: Readiness): string | null {
 }
 
 function nextStep(view: StatusView): string {
+  if (view.phase === 'after') {
+    return view.done
+      ? 'The event is over and nothing is held for it any more. Close this issue when you are done with it.'
+      : 'The event is over. The scale-down PR above returns the pool to the values it had before ready mode; once it is merged, this request is done.';
+  }
   if (view.readiness.onHold) return 'The request is on hold. Nothing advances until it is resumed with `/unhold`.';
+  if (view.phase === 'during' && view.stage === 'go') {
+    return 'The event is under way on the approved plan; each day the app checks that the warm nodes are there. After the last day it opens the scale-down PR.';
+  }
   const blocking = view.plan?.risks.filter((r) => r.severity === 'blocking') ?? [];
   switch (view.stage) {
     case 'needs-info':

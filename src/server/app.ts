@@ -9,14 +9,15 @@ import { DEFAULT_QUEUE_SETTINGS, QueueRejected, RetryLater, WorkQueue, type Queu
 import { othersOnCluster, readRegistry } from '../dashboard/render.js';
 import { httpHandler } from './http.js';
 import { Metrics } from './metrics.js';
-import { openIssuesLister, sweepAll, sweepRepository } from '../pipeline/sweep.js';
+import { closedUnfinishedLister, openIssuesLister, sweepAll, sweepRepository } from '../pipeline/sweep.js';
 import type { Config } from '../config/schema.js';
 import type { ClusterPort } from '../kube/types.js';
 import { progressLine, resultSummary, type LoadTestUpdate } from '../pipeline/loadtest.js';
 import { issuePortCaches, issueSnapshot, octokitIssuePort, type IssueRef, type RestComment, type RestIssue } from '../github/issue-port.js';
 import type { Clock, IssueSnapshot } from '../pipeline/ports.js';
-import { mightBeWorkshopRequest, reconcile, type ConfigLoad, type ReconcileResult } from '../pipeline/reconcile.js';
+import { mightBeWorkshopRequest, reconcile, type Adapters, type ConfigLoad, type ReconcileResult } from '../pipeline/reconcile.js';
 import { parseCommands } from '../workshop/commands.js';
+import type { ShutdownHooks } from './shutdown.js';
 
 export interface AppOptions {
   /** This app's id, to recognise its own comments (defaults to env APP_ID). */
@@ -35,7 +36,9 @@ export interface AppOptions {
   queue?: Partial<QueueSettings> & { timers?: Timers; onFailure?: (key: string, error: Error) => void };
   /** Receives the work queue (tests wait on it; the entry point drains it on SIGTERM). */
   onQueue?: (queue: WorkQueue<ReconcileJob, ReconcileResult>) => void;
-  /** Drain the queue on SIGTERM, then exit (the entry point only: tests load many apps). */
+  /** Where work that must finish before the process exits registers (the server entry's SIGTERM handling). */
+  shutdown?: ShutdownHooks;
+  /** Without a server entry (`probot run ./dist/index.js`): drain the queue on SIGTERM, then exit. */
   drainOnSigterm?: boolean;
 }
 
@@ -145,6 +148,42 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
     const dashboardOf = (octokit: Octokit, owner: string, repo: string, readThrough = false) =>
       cachedDashboard(octokitDashboard(octokit, owner, repo, appId), registries, `${owner}/${repo}`, readThrough);
 
+    /** What a reconcile can reach besides the issue: one set for webhooks and the sweep alike. */
+    const adaptersFor = (octokit: Octokit, owner: string, repo: string, config: Config | null): Adapters => {
+      const dashboard = dashboardOf(octokit, owner, repo);
+      return {
+        infraRepo: infraRepoFor(octokit, owner),
+        others: async (cluster, number) => othersOnCluster(readRegistry((await dashboard.find())?.body ?? ''), cluster, number),
+        hasCluster: (name) => config !== null && clusterPort(config, name) !== null,
+        observe: async (clusterName, poolName) => {
+          const pool = config?.clusters[clusterName]?.pools[poolName];
+          const port = config && pool ? clusterPort(config, clusterName) : null;
+          return port && pool ? port.observePool(pool) : null;
+        },
+      };
+    };
+
+    /**
+     * Runs an accepted `/loadtest`: minutes long, so beside the queue; its progress and result come back
+     * as queued reconciles of the issue (a result is never replaced by progress while they wait).
+     */
+    const startLoadTest = (job: ReconcileJob, config: Config | null, run: NonNullable<ReconcileResult['loadTestToStart']>) => {
+      const cluster = config ? clusterPort(config, run.clusterName) : null;
+      if (!cluster) return;
+      const { octokit, installation, ref, log } = job;
+      const update = (loadTestUpdate: LoadTestUpdate) => {
+        try {
+          queue.add(issueKey(ref), { octokit, installation, ref, log, loadTestUpdate });
+        } catch (error) {
+          log.warn({ err: (error as Error).message, run: loadTestUpdate.runId }, 'load-test update not recorded; the sweep marks a lost run');
+        }
+      };
+      void cluster
+        .runLoadTest(run.spec, async (progress) => update({ runId: run.spec.runId, status: 'running', summary: progressLine(progress) }))
+        .then((outcome) => update({ runId: run.spec.runId, status: outcome.passed ? 'passed' : 'failed', summary: resultSummary(outcome), finishedAt: clock.now().toISOString() }))
+        .catch((error: Error) => log.error({ err: error.message, run: run.spec.runId }, 'load test failed to report'));
+    };
+
     /** One reconcile of one issue, for any event: the queue's worker, under the issue's lock. */
     const reconcileIssue = async (job: ReconcileJob): Promise<ReconcileResult> => {
       const { octokit, ref, log } = job;
@@ -153,7 +192,6 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
       const config = configLoad.kind === 'ok' ? configLoad.config : null;
       await loadKubeFor(config);
       const port = octokitIssuePort(octokit, ref, appId, issueCaches);
-      const dashboard = dashboardOf(octokit, ref.owner, ref.repo);
       try {
         const result = await reconcile(configLoad, {
           issues: port,
@@ -161,33 +199,11 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
           log,
           dryRun,
           repo: `${ref.owner}/${ref.repo}`,
-          infraRepo: infraRepoFor(octokit, ref.owner),
-          others: async (cluster, number) => othersOnCluster(readRegistry((await dashboard.find())?.body ?? ''), cluster, number),
-          hasCluster: (name) => config !== null && clusterPort(config, name) !== null,
-          observe: async (clusterName, poolName) => {
-            const pool = config?.clusters[clusterName]?.pools[poolName];
-            const port = config && pool ? clusterPort(config, clusterName) : null;
-            return port && pool ? port.observePool(pool) : null;
-          },
+          ...adaptersFor(octokit, ref.owner, ref.repo, config),
           ...(job.refreshInfra !== undefined ? { refreshInfra: job.refreshInfra } : {}),
           ...(job.loadTestUpdate ? { loadTestUpdate: job.loadTestUpdate } : {}),
         });
-        const run = result.loadTestToStart;
-        const cluster = run && config ? clusterPort(config, run.clusterName) : null;
-        if (run && cluster) {
-          // Minutes long: runs beside the queue; progress and the result come back as queued reconciles.
-          const update = (loadTestUpdate: LoadTestUpdate) => {
-            try {
-              queue.add(issueKey(ref), { octokit, installation: job.installation, ref, log, loadTestUpdate });
-            } catch (error) {
-              log.warn({ err: (error as Error).message, run: loadTestUpdate.runId }, 'load-test update not recorded; the sweep marks a lost run');
-            }
-          };
-          void cluster
-            .runLoadTest(run.spec, async (progress) => update({ runId: run.spec.runId, status: 'running', summary: progressLine(progress) }))
-            .then((outcome) => update({ runId: run.spec.runId, status: outcome.passed ? 'passed' : 'failed', summary: resultSummary(outcome), finishedAt: clock.now().toISOString() }))
-            .catch((error: Error) => log.error({ err: error.message, run: run.spec.runId }, 'load test failed to report'));
-        }
+        if (result.loadTestToStart) startLoadTest(job, config, result.loadTestToStart);
         if (result.skipped) log.debug({ reason: result.skipped }, 'ignored');
         for (const write of result.writes) metrics.inc('workshop_readiness_writes_total', { kind: write.kind });
         metrics.recordStage(issueKey(ref), result.stage);
@@ -287,23 +303,23 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
         return sweepRepository({
           configLoad,
           listOpenWorkshopIssues: openIssuesLister(octokit, owner, repo),
+          listClosedUnfinishedIssues: closedUnfinishedLister(octokit, owner, repo),
           issuePort: (number) => octokitIssuePort(octokit, { owner, repo, issue_number: number }, appId, issueCaches),
           dashboard: dashboardOf(octokit, owner, repo, true),
           // Through the same queue and lock as webhooks: never two reconciles of one issue at once.
           reconcileIssue: (number) => {
             const ref = { owner, repo, issue_number: number };
-            return queue.addAndWait(issueKey(ref), { octokit, installation: owner, ref, log: log.child({ issue: number }), refreshInfra: true });
+            return queue.addAndWait(issueKey(ref), { octokit, installation: owner, ref, log: log.child({ issue: number }) });
           },
           clock,
           log,
           dryRun,
           repo: `${owner}/${repo}`,
-          infraRepo: infraRepoFor(octokit, owner),
         });
       });
 
     try {
-      addHandler(httpHandler({ metrics, sweep: sweepOnce, sweepToken, ready: () => !queue.isDraining }));
+      addHandler(httpHandler({ metrics, sweep: sweepOnce, sweepToken, ready: () => (options.shutdown?.accepting ?? true) && !queue.isDraining }));
     } catch {
       // Loaded without an HTTP server (tests driving `probot.receive`): no endpoints to add.
       app.log.debug('no HTTP server: /healthz, /metrics and /sweep not mounted');
@@ -316,18 +332,17 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
         sweepOnce().catch((error: Error) => app.log.error({ err: error.message }, 'sweep failed'));
       }, every + Math.floor(Math.random() * Math.min(60_000, every / 10)));
       timer.unref();
+      options.shutdown?.onShutdown('sweep timer', () => clearInterval(timer));
     }
-    if (options.drainOnSigterm) {
-      // Kubernetes sends SIGTERM, then SIGKILL after terminationGracePeriodSeconds (30 s by default):
-      // /readyz turns 503 at once, running and queued reconciles finish, Leases are released.
-      const drainSeconds = Number(process.env.DRAIN_TIMEOUT_SECONDS ?? 25);
-      process.once('SIGTERM', () => {
-        app.log.info({ depth: queue.depth }, 'SIGTERM: draining the work queue');
-        void queue.drain(drainSeconds * 1000).then((finished) => {
-          app.log.info({ finished }, finished ? 'work queue drained' : 'drain timed out; the sweep will catch up');
-          process.exit(0);
-        });
-      });
-    }
+    // Running and queued reconciles finish (their Leases are released); keys backing off are left to the
+    // sweep. Bounded below the shutdown's hook budget and the pod's terminationGracePeriodSeconds.
+    const drainSeconds = Number(process.env.DRAIN_TIMEOUT_SECONDS ?? 40);
+    const drainQueue = async () => {
+      app.log.info({ depth: queue.depth }, 'draining the work queue');
+      const finished = await queue.drain(drainSeconds * 1000);
+      app.log.info({ finished }, finished ? 'work queue drained' : 'drain timed out; the sweep will catch up');
+    };
+    options.shutdown?.onShutdown('work queue', drainQueue);
+    if (options.drainOnSigterm) process.once('SIGTERM', () => void drainQueue().then(() => process.exit(0)));
   };
 }

@@ -4,15 +4,16 @@ import type { ObservedNode, OtherWorkshop, Plan } from '../capacity/types.js';
 import type { CommentSnapshot, IssueSnapshot, Reaction } from '../pipeline/ports.js';
 import { renderStatusComment, renderReply } from '../render/status-comment.js';
 import { describeCommand } from './commands.js';
-import { extractFields, type FormReader } from './form.js';
+import { readFields, type FormReader } from './form.js';
 import { describeChanges, materialFields, planHash as hashPlan, requestHash as hashRequest } from './hashes.js';
 import type { MarkerState } from './marker.js';
 import { planInputFor } from './plan-input.js';
 import { deriveReadiness, desiredLabels, type Readiness } from './readiness.js';
 import { replayCommands, type Outcome, type Replay } from './replay.js';
 import { buildRequest } from './request.js';
+import { eventRecord, heldEvent, isDone, phaseOf, type Phase } from './lifecycle.js';
 import { dueNotices, type Notice } from './notices.js';
-import { parseDateTime } from './values/index.js';
+import { findTimeZone, parseDateTime } from './values/index.js';
 import type { Problem, WorkshopRequest } from './types.js';
 
 /** Everything the pure pipeline reads: the issue, its comments, the config and what adapters observed. */
@@ -39,6 +40,8 @@ export interface Evaluation {
   plan: Plan | null;
   planHash: string | null;
   readiness: Readiness;
+  /** Where the request is in its life (lifecycle.ts). */
+  phase: Phase;
   replay: Replay;
   labels: string[];
   state: MarkerState;
@@ -52,8 +55,9 @@ export interface Evaluation {
 /** The pipeline from DESIGN.md: parse → validate → replay → plan → stage → render. Never throws on bad input. */
 export function evaluate(input: EvaluateInput): Evaluation {
   const { issue, config, previous } = input;
-  const fields = extractFields(issue.body, input.form);
-  const built = buildRequest({ title: issue.title, fields, config, now: input.now });
+  // Once the event's pre-warm lead began, the request is compared with what was approved, not re-judged.
+  const held = heldEvent(previous, input.now);
+  const { fields, built } = readRequest({ body: issue.body, title: issue.title, config, form: input.form, now: input.now, acceptedStart: previous.material?.start ?? null });
   const request = built.request;
   const reqHash = request ? hashRequest(request) : null;
 
@@ -78,7 +82,7 @@ export function evaluate(input: EvaluateInput): Evaluation {
   const currentPlanHash = request && reqHash && plan ? hashPlan(reqHash, assumptions, plan) : null;
   const replay = replayCommands(replayInput, currentPlanHash);
 
-  const material = request ? materialFields(request) : previous.material;
+  const material = held ? previous.material : request ? materialFields(request) : previous.material;
   const readiness = deriveReadiness({
     problems: built.problems,
     plan,
@@ -86,7 +90,9 @@ export function evaluate(input: EvaluateInput): Evaluation {
     replay,
     automatedLoadTest: previous.loadTest,
     changes: request ? describeChanges(previous.material, materialFields(request)) : [],
+    heldPlanHash: held?.planHash ?? null,
   });
+  const approved = readiness.stage === 'go' && !readiness.onHold && plan && currentPlanHash ? { planHash: currentPlanHash, plan } : null;
 
   const state: MarkerState = {
     ...previous,
@@ -95,21 +101,29 @@ export function evaluate(input: EvaluateInput): Evaluation {
     requestHash: reqHash,
     material,
     commands: replay.acknowledged,
+    event: eventRecord(previous, input.now, approved),
   };
+  const phase = phaseOf(state, plan, input.now);
+  const done = isDone(state, plan, input.now);
   const commentBody = renderStatusComment({
     stage: readiness.stage,
     readiness,
     problems: built.problems,
+    confirmations: built.confirmations,
     request,
     plan,
     assumptions: [...(request?.assumptions ?? []), ...replay.assumptions.map((a) => `Engineer assumption by ${a.by}: ${a.key} = ${a.text}.`)],
     config,
     state,
+    phase,
+    done,
     sections: input.sections ?? {},
   });
 
   const startText = fields.start_date ?? null;
-  const startHint = startText ? parseDateTime(startText, { now: input.now, defaultZone: 'UTC' }) : null;
+  // The request's own zone (written with the hours) places a start written without one.
+  const hoursZone = fields.daily_hours ? findTimeZone(fields.daily_hours)?.zone : undefined;
+  const startHint = startText ? parseDateTime(startText, { now: input.now, defaultZone: hoursZone ?? 'UTC' }) : null;
   const notices = dueNotices({
     now: input.now,
     requester: issue.author,
@@ -129,12 +143,32 @@ export function evaluate(input: EvaluateInput): Evaluation {
     plan,
     planHash: currentPlanHash,
     readiness,
+    phase,
     replay,
-    labels: desiredLabels(readiness, config.labels),
+    labels: desiredLabels(readiness, config.labels, done),
     state,
     commentBody,
     ...acknowledgements(replay.outcomes, input, issue.author),
   };
+}
+
+/** The request in an issue body: its fields read (form headings, or labels and prose), then validated. */
+export function readRequest(input: { body: string; title: string; config: Config; form: FormReader; now: string; acceptedStart?: string | null }) {
+  const read = readFields(input.body, input.form, hubHosts(input.config));
+  const built = buildRequest({
+    title: input.title,
+    fields: read.values,
+    config: input.config,
+    now: input.now,
+    notes: read.confirmations,
+    acceptedStart: input.acceptedStart ?? null,
+  });
+  return { fields: read.values, built };
+}
+
+/** Host names of the configured hubs, so that an address in a free-form request names its hub. */
+function hubHosts(config: Config): string[] {
+  return Object.values(config.hubs).flatMap((hub) => (hub.url ? [hub.url.replace(/^https?:\/\//, '').replace(/[/?#].*$/, '').toLowerCase()] : []));
 }
 
 /** 👀 then 👍 for accepted commands; 😕 and one reply for refused ones; a reply for /help. Only for new comments. */

@@ -48,6 +48,7 @@ export function planInputFor(
     start: request.start,
     end: request.end,
     dailyHours: request.dailyHours,
+    weekdays: request.weekdays ?? null,
     imageSizeGB: num('image-size-gb', request.imageSizeGB),
     dataPerUserGB: Number.isNaN(dataGB) ? request.dataPerUserGB : dataGB,
     homeStorage: where.hub.homeStorage ?? where.cluster.homeStorage ?? null,

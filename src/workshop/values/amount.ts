@@ -1,5 +1,5 @@
 import { isHubDefaultChoice } from './choice.js';
-import { MAX_LENGTH, MISSING, failure, isMissingText, normalise, quote, readNumber, success, type ParseResult } from './common.js';
+import { MAX_LENGTH, MISSING, failure, isMissingText, normalise, quote, readNumber, success, tooLong, type ParseResult } from './common.js';
 
 /**
  * Numbers people write in a form: counts of people, memory, CPU and data sizes. Qualifiers like
@@ -22,7 +22,7 @@ function dropQualifiers(text: string): string {
 }
 
 /** A number, or a range of two (upper bound), each with an optional unit: "2-4 GB", "2 GB to 4 GB". */
-function amount(text: string): { value: number; unit: string } | 'negative' | null {
+function amount(text: string): { value: number; unit: string; range?: true } | 'negative' | null {
   const t = text.trim().toLowerCase();
   if (/^[-\u2212]\s*\d/.test(t)) return 'negative';
   const NUMBER = String.raw`((?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?)`;
@@ -32,7 +32,7 @@ function amount(text: string): { value: number; unit: string } | 'negative' | nu
     const [low, high] = [readNumber(range[1] ?? ''), readNumber(range[3] ?? '')];
     const unit = (range[4] ?? range[2] ?? '').trim();
     if (Number.isFinite(low) && Number.isFinite(high) && (!range[2] || !range[4] || range[2].trim() === range[4].trim())) {
-      return { value: Math.max(low, high), unit };
+      return { value: Math.max(low, high), unit, ...(low !== high ? { range: true } : {}) };
     }
   }
   const single = new RegExp(String.raw`^${NUMBER}\s*\+?${UNIT}\s*\+?$`).exec(t);
@@ -50,9 +50,10 @@ const PEOPLE =
  * negative numbers and fractions are failures; placeholders (TBD, …) are `missing`.
  */
 export function parseCount(text: string): ParseResult<number> {
+  const example = 'write a number like 60, or a range like 60-80';
+  if (tooLong(text)) return failure(`is too long to be a number; ${example}`);
   if (isMissingText(text)) return MISSING;
   const t = normalise(text);
-  const example = 'write a number like 60, or a range like 60-80';
   if (t.length > MAX_LENGTH) return failure(`is too long to be a number; ${example}`);
   const core = dropQualifiers(t).replace(PEOPLE, '').trim();
   const read = amount(core);
@@ -61,7 +62,7 @@ export function parseCount(text: string): ParseResult<number> {
   if (!Number.isInteger(read.value)) return failure(`${quote(text)} is not a whole number; ${example}`);
   if (read.value < 1) return failure(`must be at least 1; ${example}`);
   if (!Number.isSafeInteger(read.value)) return failure(`${quote(text)} is too large; ${example}`);
-  return success(read.value);
+  return success(read.value, read.range ? `${quote(text)} is a range; the plan is for the upper end, ${read.value} at once` : undefined);
 }
 
 const BINARY: Array<[RegExp, number]> = [
@@ -101,6 +102,7 @@ export function parseMemory(text: string): ParseResult<number | null> {
  * the number and unit read, or a failure saying why (`noun` names what was expected).
  */
 function perUserAmount(text: string, noun: string, example: string): { value: number; unit: string } | ParseResult<never> | null {
+  if (tooLong(text)) return failure(`is too long to be ${noun}; ${example}`);
   if (isMissingText(text)) return MISSING;
   if (isHubDefaultChoice(text)) return null;
   const t = normalise(text);
@@ -151,11 +153,12 @@ const NO_DATA = /^(?:none|no data|no|nothing|zero|0|no extra data|no additional 
  * without a number ("small") and numbers without a unit are failures.
  */
 export function parseSizeGB(text: string): ParseResult<number | null> {
+  const example = 'write a number with a unit, like 5 GB';
+  if (tooLong(text)) return failure(`is too long to be a size; ${example}`);
   const lower = normalise(text).toLowerCase().replace(/[.!]+$/, '');
   if (NO_DATA.test(lower) || /^0+(?:\.0+)?\s*[a-z]*$/.test(lower)) return success(0);
   if (isMissingText(text)) return MISSING;
   if (isHubDefaultChoice(text)) return success(null);
-  const example = 'write a number with a unit, like 5 GB';
   if (lower.length > MAX_LENGTH) return failure(`is too long to be a size; ${example}`);
   const read = amount(dropQualifiers(lower).replace(/\s*\b(?:of data|data)\b/, '').replace(PER_USER, ''));
   if (read === 'negative') return failure(`${quote(text)} is negative; ${example}`);
