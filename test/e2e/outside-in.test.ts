@@ -124,7 +124,7 @@ describe('outside-in: the built app as a separate process, a fake GitHub over HT
 
     expect(github.violations).toEqual([]);
     expect(await app.stop()).toBe(0); // SIGTERM drains and exits cleanly
-  }, 90_000);
+  }, 150_000);
 
   test('two processes on one fake, coordinated by a Lease per issue: one status comment, one PR', async () => {
     const kube = { COORDINATION: 'lease', KUBECONFIG: path.join(dir, 'kubeconfig'), POD_NAMESPACE: 'workshop-readiness' };
@@ -146,5 +146,5 @@ describe('outside-in: the built app as a separate process, a fake GitHub over HT
     await Promise.all([a.settled(), b.settled()]);
     expect(github.pulls.filter((pr) => pr.head === 'workshop-readiness/issue-201')).toHaveLength(1);
     expect(github.violations).toEqual([]);
-  }, 90_000);
+  }, 150_000);
 });
