@@ -52,6 +52,18 @@ export function eventDays(input: {
   return days;
 }
 
+/** The cluster autoscaler removes a node once it has been unneeded this long (its default, 10 min). */
+export const AUTOSCALER_IDLE_MINUTES = 10;
+
+/**
+ * The placeholder replicas ready mode wants at `now` when the app follows the daily windows: all of them inside
+ * a window, none outside (the autoscaler then removes the idle nodes).
+ */
+export function placeholderReplicasAt(windows: Window[], replicas: number, now: string): number {
+  const t = Date.parse(now);
+  return windows.some((w) => Date.parse(w.start) <= t && t < Date.parse(w.end)) ? replicas : 0;
+}
+
 /** Ready mode from (day start − lead) to the day's end, per day (same offset as the day's start). */
 export function readyWindows(days: Window[], leadMinutes: number): Window[] {
   return days.map((day) => {

@@ -7,6 +7,8 @@ import type { InfraRepoPort } from '../github/infra-repo.js';
 import type { LoadTestSpec } from '../kube/types.js';
 import { applyLoadTestUpdate, expireLostLoadTest, loadTestSpec, type LoadTestUpdate } from './loadtest.js';
 import { infraRepo, syncInfraPullRequest } from './infra-pr.js';
+import { followWindows } from './windows.js';
+import type { PlaceholderScalePort } from '../kube/placeholder-scale.js';
 import { parseCommands } from '../workshop/commands.js';
 import { evaluate, type Evaluation } from '../workshop/evaluate.js';
 import { looksLikeForm, type FormReader, type FormField } from '../workshop/form.js';
@@ -25,7 +27,7 @@ export type ConfigLoad =
  * What the app can reach besides the issue: the same for every trigger (webhook, sweep, CLI), so the
  * same inputs give the same plan whichever path runs the reconcile.
  */
-export type Adapters = Pick<ReconcileDeps, 'others' | 'observe' | 'infraRepo' | 'hasCluster' | 'newRunId'>;
+export type Adapters = Pick<ReconcileDeps, 'others' | 'observe' | 'infraRepo' | 'hasCluster' | 'clusterAccessProblem' | 'newRunId' | 'placeholders'>;
 
 export interface ReconcileDeps {
   issues: IssuePort;
@@ -44,10 +46,14 @@ export interface ReconcileDeps {
   refreshInfra?: boolean;
   /** Whether the app can reach a cluster (for `/loadtest`); absent = no cluster access anywhere. */
   hasCluster?: (clusterName: string) => boolean;
+  /** Why the operator's cluster access refuses this repository that cluster, for the comment; null = not refused. */
+  clusterAccessProblem?: (clusterName: string) => string | null;
   /** Progress or result of a running load test, to record in the marker. */
   loadTestUpdate?: LoadTestUpdate;
   /** Run ids are unique per start; injected so tests are deterministic. */
   newRunId?: () => string;
+  /** The hub placeholders of a cluster, to follow the daily windows; absent or null = no cluster access. */
+  placeholders?: (clusterName: string) => PlaceholderScalePort | null;
 }
 
 export interface ReconcileResult {
@@ -134,6 +140,7 @@ export async function reconcile(configLoad: ConfigLoad, deps: ReconcileDeps): Pr
   const infraWrites: string[] = [];
   // The scale-down needs no plan: the ready PR's record says where and what to restore.
   const clusterName = readyRecord(evaluation.state)?.cluster ?? evaluation.plan?.cluster;
+  let infraSection: string | null = null;
   if (deps.infraRepo && clusterName) {
     const cluster = config.clusters[clusterName];
     const repo = deps.repo ?? 'unknown/unknown';
@@ -154,8 +161,23 @@ export async function reconcile(configLoad: ConfigLoad, deps: ReconcileDeps): Pr
       { dryRun: deps.dryRun ?? false, log },
     );
     infraWrites.push(...step.writes);
+    infraSection = step.section;
     if (step.section || step.pullRequests !== evaluation.state.pullRequests) {
       evaluation = evaluate({ ...base, others, observed, previous: { ...previous, pullRequests: step.pullRequests }, sections: { ...loadTestSection, infra: step.section } });
+    }
+  }
+
+  if (deps.placeholders && evaluation.plan?.readyMode.followsWindows) {
+    const hub = evaluation.request ? config.hubs[evaluation.request.hub] : undefined;
+    const outcome = await followWindows(
+      { plan: evaluation.plan, namespace: hub?.namespace, pullRequests: evaluation.state.pullRequests, now },
+      deps.placeholders(evaluation.plan.cluster),
+      { dryRun: deps.dryRun ?? false, log },
+    );
+    // The PR left the pool's min alone, so a failure here means no warm nodes: say it where engineers look.
+    if (outcome.kind === 'failed') {
+      const note = `⚠️ The app follows the daily windows for this hub but could not scale its placeholders: ${escapeMarkdown(outcome.why, 300)}. Until that is fixed the planned warm nodes are not held: grant the access in \`deploy/hub-placeholders.yaml\`, or scale \`user-placeholder\` by hand.`;
+      evaluation = evaluate({ ...base, others, observed, previous: { ...previous, pullRequests: evaluation.state.pullRequests }, sections: { ...loadTestSection, infra: [infraSection, note].filter(Boolean).join('\n\n') } });
     }
   }
 
@@ -214,13 +236,14 @@ function startLoadTest(draft: Evaluation, previous: MarkerState, issueNumber: nu
   if (!requested || !draft.plan || !draft.request || !draft.planHash) return none;
   const clusterName = draft.plan.cluster;
   if (!deps.hasCluster?.(clusterName)) {
-    return { ...none, section: `⚠️ \`/loadtest\` by ${requested.by}: the app has no Kubernetes access to cluster **${clusterName}** (see \`clusters.${clusterName}.kubernetes\`). Run the test by hand and record it with \`/loadtest pass <evidence>\` or \`/loadtest fail <reason>\`.` };
+    const why = deps.clusterAccessProblem?.(clusterName);
+    return { ...none, section: `⚠️ \`/loadtest\` by ${requested.by}: the app has no Kubernetes access to cluster **${clusterName}** (${why ? escapeMarkdown(why, 400) : `see \`clusters.${clusterName}.kubernetes\``}). Run the test by hand and record it with \`/loadtest pass <evidence>\` or \`/loadtest fail <reason>\`.` };
   }
   if (draft.state.loadTest?.status === 'running') {
     return { ...none, section: `🧪 A load test (${draft.state.loadTest.runId}) is already running; \`/loadtest\` by ${requested.by} was not started twice.` };
   }
   const runId = deps.newRunId?.() ?? `${issueNumber}-${Date.now().toString(36)}`;
-  const spec = loadTestSpec({ plan: draft.plan, request: draft.request, config, issueNumber, runId, fraction: requested.fraction });
+  const spec = loadTestSpec({ plan: draft.plan, request: draft.request, assumptions: draft.replay.assumptions, config, issueNumber, runId, fraction: requested.fraction });
   // Only the load-test record changes: the command itself stays new for this round's reactions.
   const state: MarkerState = {
     ...previous,

@@ -11,6 +11,7 @@ import { httpHandler } from './http.js';
 import { Metrics } from './metrics.js';
 import { closedUnfinishedLister, openIssuesLister, sweepAll, sweepRepository } from '../pipeline/sweep.js';
 import type { Config } from '../config/schema.js';
+import { DEFAULT_KUBECONFIG_DIR, operatorClusters } from '../kube/operator.js';
 import type { ClusterPort } from '../kube/types.js';
 import { progressLine, resultSummary, type LoadTestUpdate } from '../pipeline/loadtest.js';
 import { issuePortCaches, issueSnapshot, octokitIssuePort, type IssueRef, type RestComment, type RestIssue } from '../github/issue-port.js';
@@ -87,11 +88,6 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
     const registries = new TtlCache<string, DashboardEntry>(Number(process.env.REGISTRY_CACHE_SECONDS ?? 300) * 1000, 1000);
     const lock = options.issueLock ? Promise.resolve(options.issueLock) : issueLockFromEnv();
     void lock.then((l) => app.log.info(`one reconcile per issue: ${l.description}`)).catch((error: Error) => app.log.error({ err: error.message }, 'no Lease coordination: every reconcile will fail until this is fixed'));
-    // @kubernetes/client-node costs about 75 MB of resident memory: loaded once a config names cluster credentials.
-    let kube: typeof import('../kube/cluster.js') | null = null;
-    const loadKubeFor = async (config: Config | null) => {
-      if (!kube && config && Object.values(config.clusters).some((cluster) => cluster.kubernetes)) kube = await import('../kube/cluster.js');
-    };
 
     /** The infra repository: through the event's installation when it covers it, else the repository's own. */
     const infraRepoFor = (octokit: Octokit, installationOwner: string) => async (fullName: string): Promise<InfraRepoPort | null> => {
@@ -130,20 +126,12 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
     };
 
     /**
-     * A cluster's port, when its `kubernetes` block resolves to credentials. Kubeconfig files must sit
-     * under KUBECONFIG_DIR: repository config must not be able to point the app at any file it can read.
+     * Cluster access is the operator's (CLUSTER_ACCESS_FILE, kubeconfigs under KUBECONFIG_DIR):
+     * repository config only chooses among what it grants. Leftover load-test pods are reaped now.
      */
-    const clusterPort = (config: Config, clusterName: string): ClusterPort | null => {
-      const access = config.clusters[clusterName]?.kubernetes;
-      if (!access || !kube) return null;
-      try {
-        const kubeConfig = kube.kubeConfigFor(access, { kubeconfigDir: process.env.KUBECONFIG_DIR ?? '/etc/workshop-readiness/kubeconfigs' });
-        return kubeConfig ? kube.createClusterPort({ kubeConfig, namespace: access.namespace, logger: app.log }) : null;
-      } catch (error) {
-        app.log.warn({ cluster: clusterName, err: (error as Error).message }, 'no access to the cluster');
-        return null;
-      }
-    };
+    const clusters = operatorClusters({ accessFile: process.env.CLUSTER_ACCESS_FILE ?? null, kubeconfigDir: process.env.KUBECONFIG_DIR ?? DEFAULT_KUBECONFIG_DIR, logger: app.log });
+    void clusters.reapAll();
+    const clusterPort = (config: Config, clusterName: string, repository: string): ClusterPort | null => clusters.portFor(config, clusterName, repository);
 
     const dashboardOf = (octokit: Octokit, owner: string, repo: string, readThrough = false) =>
       cachedDashboard(octokitDashboard(octokit, owner, repo, appId), registries, `${owner}/${repo}`, readThrough);
@@ -154,10 +142,15 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
       return {
         infraRepo: infraRepoFor(octokit, owner),
         others: async (cluster, number) => othersOnCluster(readRegistry((await dashboard.find())?.body ?? ''), cluster, number),
-        hasCluster: (name) => config !== null && clusterPort(config, name) !== null,
+        hasCluster: (name) => config !== null && clusterPort(config, name, `${owner}/${repo}`) !== null,
+        clusterAccessProblem: (name) => {
+          const decision = config ? clusters.decide(config, name, `${owner}/${repo}`) : null;
+          return decision && !decision.ok ? decision.reason : null;
+        },
+        placeholders: (name) => (config ? clusters.placeholdersFor(config, name, `${owner}/${repo}`) : null),
         observe: async (clusterName, poolName) => {
           const pool = config?.clusters[clusterName]?.pools[poolName];
-          const port = config && pool ? clusterPort(config, clusterName) : null;
+          const port = config && pool ? clusterPort(config, clusterName, `${owner}/${repo}`) : null;
           return port && pool ? port.observePool(pool) : null;
         },
       };
@@ -168,7 +161,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
      * as queued reconciles of the issue (a result is never replaced by progress while they wait).
      */
     const startLoadTest = (job: ReconcileJob, config: Config | null, run: NonNullable<ReconcileResult['loadTestToStart']>) => {
-      const cluster = config ? clusterPort(config, run.clusterName) : null;
+      const cluster = config ? clusterPort(config, run.clusterName, `${job.ref.owner}/${job.ref.repo}`) : null;
       if (!cluster) return;
       const { octokit, installation, ref, log } = job;
       const update = (loadTestUpdate: LoadTestUpdate) => {
@@ -190,7 +183,6 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
       const started = performance.now();
       const configLoad = await cachedConfig(configs, `${ref.owner}/${ref.repo}`, configReader(octokit, ref.owner, ref.repo));
       const config = configLoad.kind === 'ok' ? configLoad.config : null;
-      await loadKubeFor(config);
       const port = octokitIssuePort(octokit, ref, appId, issueCaches);
       try {
         const result = await reconcile(configLoad, {
@@ -316,7 +308,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
           dryRun,
           repo: `${owner}/${repo}`,
         });
-      });
+      }, clusters.reapAll);
 
     try {
       addHandler(httpHandler({ metrics, sweep: sweepOnce, sweepToken, ready: () => (options.shutdown?.accepting ?? true) && !queue.isDraining }));
