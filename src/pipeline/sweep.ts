@@ -4,7 +4,7 @@ import type { DashboardPort } from '../dashboard/port.js';
 import { summarise, type WorkshopSummary } from '../dashboard/summary.js';
 import { upsertDashboard } from '../dashboard/sync.js';
 import type { Clock, IssuePort, Logger } from './ports.js';
-import { reconcile, type Adapters, type ConfigLoad, type ReconcileResult } from './reconcile.js';
+import { reconcile, type Adapters, type ConfigLoad, type ReconcileDeps, type ReconcileResult } from './reconcile.js';
 
 /**
  * The periodic sweep: reconciles every open workshop request so time-based transitions happen
@@ -37,6 +37,11 @@ export interface SweepRepositoryDeps {
   listClosedUnfinishedIssues?(go: string, done: string): Promise<Array<{ number: number; title: string }>>;
   /** Bound on the issues one sweep reconciles per repository (API budget). */
   maxIssues?: number;
+  /**
+   * Runs one issue's reconcile; the app sends it through its work queue (one writer per issue), which
+   * also starts an accepted load test. Defaults to `reconcile` here.
+   */
+  reconcileIssue?: (issueNumber: number, deps: ReconcileDeps) => Promise<ReconcileResult>;
 }
 
 export interface SweepReport {
@@ -57,7 +62,8 @@ export async function sweepRepository(deps: SweepRepositoryDeps): Promise<SweepR
   const report: SweepReport = { reconciled: 0, failed: 0, writes: 0, dashboard: 'skipped' };
   for (const issue of issues) {
     try {
-      const result = await reconcile(deps.configLoad, {
+      const run = deps.reconcileIssue ?? ((_number: number, reconcileDeps: ReconcileDeps) => reconcile(deps.configLoad, reconcileDeps));
+      const result = await run(issue.number, {
         issues: deps.issuePort(issue.number),
         clock: deps.clock,
         log: deps.log,

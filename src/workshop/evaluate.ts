@@ -6,7 +6,7 @@ import { renderStatusComment, renderReply } from '../render/status-comment.js';
 import { describeCommand } from './commands.js';
 import { readFields, type FormReader } from './form.js';
 import { describeChanges, materialFields, planHash as hashPlan, requestHash as hashRequest } from './hashes.js';
-import type { MarkerState } from './marker.js';
+import type { MarkerState, NodeFigures } from './marker.js';
 import { planInputFor } from './plan-input.js';
 import { deriveReadiness, desiredLabels, type Readiness } from './readiness.js';
 import { replayCommands, type Outcome, type Replay } from './replay.js';
@@ -27,6 +27,8 @@ export interface EvaluateInput {
   authorized: ReadonlySet<string>;
   others: OtherWorkshop[];
   observed: ObservedNode | null;
+  /** `observed` holds the figures last read (the cluster is unreachable now): its Ready nodes are unknown. */
+  observedStale?: boolean;
   /** State from the app's own status comment (or the empty state). */
   previous: MarkerState;
   /** Extra sections produced by adapters this round (load test, infrastructure PR). */
@@ -74,6 +76,7 @@ export function evaluate(input: EvaluateInput): Evaluation {
     authorized: input.authorized,
     acknowledged: previous.commands,
     requestHash: reqHash,
+    eventRunning: held !== null && Date.parse(input.now) < Date.parse(held.end),
   };
   // Assumptions do not depend on the plan hash; the plan depends on them; new approvals bind to the plan.
   const assumptions = replayCommands(replayInput, null).assumptions;
@@ -102,6 +105,7 @@ export function evaluate(input: EvaluateInput): Evaluation {
     material,
     commands: replay.acknowledged,
     event: eventRecord(previous, input.now, approved),
+    nodeFigures: plan && input.observed && !input.observedStale && plan.node.source === 'cluster' ? nodeFigures(plan.cluster, plan.pool, input.observed) : previous.nodeFigures,
   };
   const phase = phaseOf(state, plan, input.now);
   const done = isDone(state, plan, input.now);
@@ -133,7 +137,7 @@ export function evaluate(input: EvaluateInput): Evaluation {
     readiness,
     state,
     problems: built.problems.length,
-    observed: input.observed,
+    observed: input.observedStale ? null : input.observed,
   });
 
   return {
@@ -192,4 +196,9 @@ function acknowledgements(outcomes: Outcome[], input: EvaluateInput, requester: 
     }
   }
   return { reactions, replies };
+}
+
+function nodeFigures(cluster: string, pool: string, observed: ObservedNode): NodeFigures {
+  const { allocatableCpu, allocatableMemory, daemonsetCpu, daemonsetMemory, daemonsetPods } = observed;
+  return { cluster, pool, allocatableCpu, allocatableMemory, daemonsetCpu, daemonsetMemory, daemonsetPods };
 }

@@ -27,6 +27,8 @@ export interface ReplayInput {
   /** Commands already seen, by comment id, with the hashes they were bound to. */
   acknowledged: Record<string, AcknowledgedCommand>;
   requestHash: string | null;
+  /** The event is running now: placeholder pods would take nodes from attendees. */
+  eventRunning?: boolean;
 }
 
 export type Verdict = { status: 'accepted' } | { status: 'refused'; reason: string };
@@ -126,6 +128,9 @@ function judge(command: Command, comment: CommentInput, input: ReplayInput, repl
     case 'loadtest':
       if (!authorized) return { status: 'refused', reason: `/loadtest ${NEEDS_WRITE}` };
       if (replay.hold) return { status: 'refused', reason: 'the request is on hold; /unhold first' };
+      if (command.kind === 'loadtest' && input.eventRunning) {
+        return { status: 'refused', reason: 'the event is running: placeholder pods now would take nodes from attendees. Record a result by hand with `/loadtest pass|fail <evidence>` if needed' };
+      }
       return { status: 'accepted' };
     case 'approve-cancel':
     case 'assume':
