@@ -26,6 +26,8 @@ export interface SweepRepositoryDeps {
   infraRepo?: ReconcileDeps['infraRepo'];
   /** Bound on the issues one sweep reconciles per repository (API budget). */
   maxIssues?: number;
+  /** The same marker key the webhooks use: a sweep with another key would read every state as lost. */
+  markerKey?: ReconcileDeps['markerKey'];
 }
 
 export interface SweepReport {
@@ -53,6 +55,7 @@ export async function sweepRepository(deps: SweepRepositoryDeps): Promise<SweepR
         refreshInfra: true,
         others: async (cluster, number) => othersOnCluster(registry, cluster, number),
         ...(deps.infraRepo ? { infraRepo: deps.infraRepo } : {}),
+        ...(deps.markerKey ? { markerKey: deps.markerKey } : {}),
       });
       report.reconciled++;
       report.writes += result.writes.length;

@@ -15,6 +15,7 @@ import { issueSnapshot, octokitIssuePort, type RestComment, type RestIssue } fro
 import type { Clock, IssueSnapshot } from '../pipeline/ports.js';
 import { mightBeWorkshopRequest, reconcile } from '../pipeline/reconcile.js';
 import { parseCommands } from '../workshop/commands.js';
+import { deriveMarkerKey } from '../workshop/marker.js';
 
 export interface AppOptions {
   /** This app's id, to recognise its own comments (defaults to env APP_ID). */
@@ -27,6 +28,8 @@ export interface AppOptions {
   sweepIntervalMinutes?: number;
   /** Bearer token for POST /sweep (defaults to env SWEEP_TOKEN; unset = endpoint off). */
   sweepToken?: string | null;
+  /** Secret the state-marker key is derived from (defaults to env WEBHOOK_SECRET, else PRIVATE_KEY). */
+  markerSecret?: string;
 }
 
 const systemClock: Clock = { now: () => new Date() };
@@ -40,6 +43,8 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
   const metrics = options.metrics ?? new Metrics();
   const sweepIntervalMinutes = options.sweepIntervalMinutes ?? Number(process.env.SWEEP_INTERVAL_MINUTES ?? 15);
   const sweepToken = options.sweepToken === undefined ? (process.env.SWEEP_TOKEN ?? null) : options.sweepToken;
+  // Derived once at start-up; without a secret the app refuses to start rather than seal with a public key.
+  const markerKey = deriveMarkerKey(options.markerSecret ?? process.env.WEBHOOK_SECRET ?? process.env.PRIVATE_KEY ?? '');
 
   return (app: Probot, { addHandler }: ApplicationFunctionOptions) => {
     type Octokit = InstanceType<typeof ProbotOctokit>;
@@ -113,6 +118,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
       try {
         const result = await reconcile(configLoad, {
           issues: port,
+          markerKey,
           clock,
           log,
           dryRun,
@@ -200,6 +206,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
           dryRun,
           repo: `${owner}/${repo}`,
           infraRepo: infraRepoFor(octokit, owner),
+          markerKey,
         });
       });
 

@@ -8,7 +8,7 @@ const opened = payload<{ issue: Record<string, unknown> }>('issues.opened');
 /** The app's real Octokit stack: Probot's retry and throttling plugins on, with short waits for the test. */
 async function resilientProbot() {
   const probot = new Probot({ appId: 123, privateKey: testKey(), Octokit: ProbotOctokit.defaults({ retry: { retryAfterBaseValue: 1 } }), logLevel: 'fatal' });
-  await probot.load(createApp({ appId: 123, clock: fixedClock('2027-02-01T15:00:00Z'), sweepIntervalMinutes: 0, sweepToken: null }));
+  await probot.load(createApp({ appId: 123, clock: fixedClock('2027-02-01T15:00:00Z'), sweepIntervalMinutes: 0, sweepToken: null, markerSecret: 'test webhook secret' }));
   return probot;
 }
 

@@ -72,7 +72,7 @@ describe('HTTP endpoints', () => {
     nock.enableNetConnect('127.0.0.1');
     const secret = 'webhook-secret-for-tests';
     const probot = new Probot({ appId: 123, privateKey: 'unused', secret, Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }), logLevel: 'fatal' });
-    const middleware = await createNodeMiddleware(createApp({ appId: 123, sweepIntervalMinutes: 0, sweepToken: null }), { probot, webhooksPath: '/api/github/webhooks' });
+    const middleware = await createNodeMiddleware(createApp({ appId: 123, sweepIntervalMinutes: 0, sweepToken: null, markerSecret: secret }), { probot, webhooksPath: '/api/github/webhooks' });
     const started = await serve(middleware);
     server = started.server;
     const body = JSON.stringify(payload('issues.opened.plain'));

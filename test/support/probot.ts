@@ -6,6 +6,8 @@ import { createApp } from '../../src/server/app.js';
 import type { Clock } from '../../src/pipeline/ports.js';
 
 export const APP_ID = 123;
+/** The secret the test app derives its marker key from (see sealedForIssue17). */
+export const TEST_MARKER_SECRET = 'test webhook secret';
 export const API = 'https://api.github.com';
 export const REPO = '/repos/example-org/infrastructure';
 
@@ -25,7 +27,7 @@ export async function testProbot(clock: Clock, options: { dryRun?: boolean } = {
     Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
     logLevel: 'fatal',
   });
-  await probot.load(createApp({ appId: APP_ID, clock, dryRun: options.dryRun ?? false, sweepIntervalMinutes: 0, sweepToken: null }));
+  await probot.load(createApp({ appId: APP_ID, clock, dryRun: options.dryRun ?? false, sweepIntervalMinutes: 0, sweepToken: null, markerSecret: TEST_MARKER_SECRET }));
   return probot;
 }
 
