@@ -85,7 +85,7 @@ export function parseCommands(body: string): Command[] {
   const commands: Command[] = [];
   for (const line of plainTextLines(body)) {
     if (!line.startsWith('/')) continue;
-    const name = /^\/([a-z]+)\b/i.exec(line)?.[1]?.toLowerCase();
+    const name = /^\/([a-z]+)(?=\s|$)/i.exec(line)?.[1]?.toLowerCase();
     if (!name || !KNOWN_NAMES.has(name)) continue;
     const spec = SPECS.find((s) => s.pattern.test(line));
     const match = spec?.pattern.exec(line);
