@@ -1,6 +1,12 @@
 # syntax=docker/dockerfile:1
+# Node 24 LTS: supported until April 2028, a year longer than Node 22. The code also runs on Node 20
+# (package.json engines, CI's Node): what keeps development there is the toolchain (nock 14, the jest
+# setup), not the runtime — probot 14 accepts ^20.18.1 || >=22 and @kubernetes/client-node 1.x sets
+# no limit — so the image can run the newer LTS.
+ARG NODE_IMAGE=node:24-bookworm-slim
+
 # Build stage: compile TypeScript with the dev dependencies.
-FROM node:20.19-bookworm-slim AS build
+FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts
@@ -8,22 +14,31 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build
 
-# Runtime stage: production dependencies only, non-root.
-FROM node:20.19-bookworm-slim
+# Runtime stage: production dependencies only, non-root, nothing written outside /tmp.
+FROM ${NODE_IMAGE}
 ENV NODE_ENV=production
+# Probot listens on localhost unless told otherwise; in a container the probes and the Service
+# reach the pod's own address.
+ENV HOST=0.0.0.0
 # Caps the heap below the 256 MiB container limit (deploy/app.yaml), so GC runs before an OOM kill.
 ENV NODE_OPTIONS=--max-old-space-size=160
+# `workshop-readiness demo` (and plan, infra) run in the image, on the bundled examples.
+ENV PATH=/app/bin:$PATH
 WORKDIR /app
 COPY package.json package-lock.json ./
 # --ignore-scripts: `prepare` builds from source, which the runtime image does not carry.
-RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
+RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force && rm -rf /root/.npm
 COPY --from=build /app/dist ./dist
 COPY templates ./templates
-COPY app.yml ./
+COPY examples ./examples
+COPY app.yml LICENSE ./
 COPY bin ./bin
+# The image's own non-root user (uid 1000); deploy/app.yaml runs it with a read-only root filesystem.
 USER node
 EXPOSE 3000
-# Probot serves /probot and the app adds /healthz; node has no curl in the slim image.
+# For plain Docker; Kubernetes uses the Deployment's probes instead. The slim image has no curl.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"]
-CMD ["npx", "--no-install", "probot", "run", "./dist/index.js"]
+# node runs as PID 1 with no npx or npm wrapper in between, so SIGTERM reaches the app, which stops
+# taking deliveries, drains its work and exits (src/server/shutdown.ts). It starts no child processes.
+CMD ["node", "dist/server/main.js"]

@@ -37,7 +37,8 @@ export function computePlan(input: PlanInput): Plan {
   const windows = readyWindows(days, input.policy.readyModeLeadMinutes);
   const scaleDownAt = days.at(-1)?.end ?? input.end;
   const leadTimeDays = Math.floor((Date.parse(input.start) - Date.parse(input.now)) / 86_400_000);
-  if (leadTimeDays < input.policy.leadTimeDays) {
+  // Once the workshop has started the notice it was given no longer matters.
+  if (leadTimeDays < input.policy.leadTimeDays && Date.parse(input.start) > Date.parse(input.now)) {
     risks.push({ code: 'short-notice', severity: 'warning', message: `The workshop starts in ${Math.max(0, leadTimeDays)} days; the team asks for ${input.policy.leadTimeDays}. Quota increases and load tests may not fit in the time left.` });
   }
   if (!type || type.provider !== input.provider) {

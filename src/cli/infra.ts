@@ -3,30 +3,69 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Config } from '../config/schema.js';
 import type { Plan } from '../capacity/types.js';
-import { computeInfraChange, infraPaths, type InfraChange } from '../infra/change.js';
+import { z } from 'zod';
+import { computeInfraChange, infraPaths, type InfraBefore, type InfraChange } from '../infra/change.js';
 import { unifiedDiff } from '../infra/index.js';
 
 /** A failure the user can fix: printed as one line, exit code 2, no stack trace. */
 export class UsageError extends Error {}
 
-/**
- * The infra change for a plan against files in a local checkout. `scale-down` previews the PR that
- * follows a merged ready-mode PR: the checkout is taken as the state before ready mode.
- */
-export function infraChangeFromDir(config: Config, plan: Plan, infraDir: string, phase: 'ready' | 'scale-down'): InfraChange {
+/** The ready-mode change for a plan against the files of a local checkout. */
+export function infraChangeFromDir(config: Config, plan: Plan, infraDir: string): InfraChange {
   const cluster = config.clusters[plan.cluster];
   const pool = cluster?.pools[plan.pool];
   if (!cluster || !pool) return { ok: false, error: `cluster ${plan.cluster} or pool ${plan.pool} is not in the config` };
+  return computeInfraChange({ phase: 'ready', cluster, pool, plan, files: readFiles(infraPaths(cluster), infraDir), recorded: null });
+}
+
+/** What ready mode applied and replaced: where, and the values to put back. */
+export const recordedSchema = z.object({
+  cluster: z.string(),
+  pool: z.string(),
+  before: z.object({ pool: z.object({ min: z.number().nullable(), max: z.number().nullable() }) }).passthrough(),
+});
+export type Recorded = z.infer<typeof recordedSchema>;
+
+/**
+ * The values recorded when ready mode was applied, from a file holding either the ready-mode PR's
+ * description (its hidden marker carries them) or their JSON (`{"cluster", "pool", "before"}`).
+ */
+export function readRecorded(text: string, file: string): Recorded {
+  const marker = /<!-- workshop-readiness:pr (\{.*?\}) -->/.exec(text)?.[1];
+  let raw: unknown;
+  try {
+    raw = JSON.parse(marker ?? text);
+  } catch {
+    throw new UsageError(`${file} holds neither a ready-mode PR description with the app's marker nor JSON of the recorded values`);
+  }
+  const parsed = recordedSchema.safeParse(raw);
+  if (!parsed.success) {
+    const missing = parsed.error.issues.map((i) => i.path.join('.') || '(top level)').join(', ');
+    throw new UsageError(`${file} does not say what ready mode replaced (${missing}): the PR was opened by an older version of the app, so write the values as JSON like {"cluster":"…","pool":"…","before":{"pool":{"min":0,"max":100},"placeholders":null}}`);
+  }
+  if ((raw as { phase?: unknown }).phase === 'scale-down') throw new UsageError(`${file} is a scale-down PR's description; give the ready-mode PR's`);
+  return parsed.data;
+}
+
+/**
+ * The scale-down against a warm checkout: the recorded values put back, exactly. Needs no plan and no
+ * issue, so it works after the event.
+ */
+export function scaleDownFromDir(config: Config, recorded: Recorded, infraDir: string): InfraChange {
+  const cluster = config.clusters[recorded.cluster];
+  const pool = cluster?.pools[recorded.pool];
+  if (!cluster || !pool) return { ok: false, error: `the recorded cluster ${recorded.cluster} or pool ${recorded.pool} is not in the config` };
+  const files = readFiles(infraPaths(cluster), infraDir);
+  return computeInfraChange({ phase: 'scale-down', cluster, pool, plan: null, files, recorded: recorded.before as unknown as InfraBefore });
+}
+
+function readFiles(paths: string[], infraDir: string): Record<string, string | null> {
   const files: Record<string, string | null> = {};
-  for (const rel of infraPaths(cluster)) {
+  for (const rel of paths) {
     const full = path.join(infraDir, rel);
     files[rel] = existsSync(full) ? readFileSync(full, 'utf8') : null;
   }
-  const ready = computeInfraChange({ phase: 'ready', cluster, pool, plan, files, recorded: null });
-  if (phase === 'ready' || !ready.ok) return ready;
-  const warmed: Record<string, string | null> = { ...files };
-  for (const file of ready.files) warmed[file.path] = file.after;
-  return computeInfraChange({ phase: 'scale-down', cluster, pool, plan, files: warmed, recorded: ready.before });
+  return files;
 }
 
 /** Writes every changed file, each through a temporary file and a rename, only once all were computed. */
@@ -49,12 +88,21 @@ export function parseInfraArgs(args: string[]) {
       title: { type: 'string' },
       now: { type: 'string' },
       phase: { type: 'string', default: 'ready' },
+      recorded: { type: 'string' },
       write: { type: 'boolean', default: false },
     },
   });
-  if (!values.config || !values.issue || !values['infra-dir']) throw new UsageError('infra needs --config, --issue and --infra-dir');
   if (values.phase !== 'ready' && values.phase !== 'scale-down') throw new UsageError(`--phase must be ready or scale-down, not "${values.phase}"`);
-  return { ...values, config: values.config, issue: values.issue, infraDir: values['infra-dir'], phase: values.phase as 'ready' | 'scale-down' };
+  if (!values.config || !values['infra-dir']) throw new UsageError('infra needs --config and --infra-dir');
+  const common = { config: values.config, infraDir: values['infra-dir'], write: values.write, now: values.now, title: values.title };
+  if (values.phase === 'scale-down') {
+    if (!values.recorded) {
+      throw new UsageError('the scale-down restores the values recorded when ready mode was applied: give --recorded <file> with the ready-mode PR\'s description (saved from GitHub) or a JSON file of those values');
+    }
+    return { ...common, phase: 'scale-down' as const, recorded: values.recorded };
+  }
+  if (!values.issue) throw new UsageError('infra --phase ready needs --issue (the workshop request it plans for)');
+  return { ...common, phase: 'ready' as const, issue: values.issue };
 }
 
 export { unifiedDiff };

@@ -7,13 +7,15 @@ import { reconcile } from '../pipeline/reconcile.js';
 import { runDemo } from './demo.js';
 import { fixedClock, readConfigFile, readInput } from './io.js';
 
-import { infraChangeFromDir, parseInfraArgs, UsageError, writeChange } from './infra.js';
+import { infraChangeFromDir, parseInfraArgs, readRecorded, scaleDownFromDir, UsageError, writeChange } from './infra.js';
+import type { InfraChange } from '../infra/change.js';
 
 export { UsageError };
 
 const USAGE = `usage:
   workshop-readiness plan --config <file.yml> --issue <body.md> [--title T] [--now <ISO>] [--json]
-  workshop-readiness infra --config <file.yml> --issue <body.md> --infra-dir <dir> [--now <ISO>] [--phase ready|scale-down] [--write]
+  workshop-readiness infra --config <file.yml> --issue <body.md> --infra-dir <dir> [--now <ISO>] [--write]
+  workshop-readiness infra --phase scale-down --config <file.yml> --infra-dir <dir> --recorded <ready-pr-body.md|values.json> [--write]
   workshop-readiness demo [--now <ISO>]`;
 
 /** The pipeline offline on one issue body, through the real reconcile and an in-memory issue. */
@@ -58,20 +60,32 @@ async function planCommand(args: string[]): Promise<number> {
   return 0;
 }
 
-/** `infra`: the diff the infrastructure PR would contain, or the files written with --write. */
+/** `infra`: the diff the infrastructure PR would contain, or the files written with --write. Never silent. */
 async function infraCommand(args: string[]): Promise<number> {
   const options = parseInfraArgs(args);
-  const { config, evaluation } = await planOffline(options);
-  if (!evaluation.plan) {
-    throw new UsageError(`no plan for this issue: ${evaluation.problems.map((p) => p.message).join(' ') || 'the request is not valid'}`);
-  }
-  const change = infraChangeFromDir(config, evaluation.plan, options.infraDir, options.phase);
-  if (!change.ok) throw new UsageError(change.error);
-  if (options.write) {
-    writeChange(change, options.infraDir);
-    process.stdout.write(`wrote ${change.files.map((f) => f.path).join(', ') || 'nothing (already up to date)'}\n`);
+  let change: InfraChange;
+  let nothing: string;
+  if (options.phase === 'scale-down') {
+    const config = readConfigFile(options.config).config;
+    const recorded = readRecorded(readInput(options.recorded, 'recorded values'), options.recorded);
+    change = scaleDownFromDir(config, recorded, options.infraDir);
+    nothing = `nothing to restore: ${options.infraDir} already holds the values recorded before ready mode (${recorded.pool} min ${recorded.before.pool.min ?? 'default'})`;
   } else {
-    process.stdout.write(change.diff || '(no change: the files already hold these values)\n');
+    const { config, evaluation } = await planOffline({ ...options, issue: options.issue });
+    if (!evaluation.plan) {
+      throw new UsageError(`no plan for this issue: ${evaluation.problems.map((p) => p.message).join(' ') || 'the request is not valid'}`);
+    }
+    change = infraChangeFromDir(config, evaluation.plan, options.infraDir);
+    nothing = `nothing to change: ${options.infraDir} already holds the ready-mode values`;
+  }
+  if (!change.ok) throw new UsageError(change.error);
+  if (!change.files.length) {
+    process.stdout.write(`${options.write ? 'nothing written: ' : ''}${nothing}\n`);
+  } else if (options.write) {
+    writeChange(change, options.infraDir);
+    process.stdout.write(`wrote ${change.files.map((f) => f.path).join(', ')}\n`);
+  } else {
+    process.stdout.write(change.diff);
   }
   return 0;
 }

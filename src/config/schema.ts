@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { strictObject, UNKNOWN_KEYS_SEPARATOR } from './strict.js';
 
 /**
  * The app's configuration, read from `.github/workshop-readiness.yml` (repository first, then the
@@ -51,7 +52,7 @@ const repositorySchema = z
   .string()
   .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'write the repository as owner/name');
 
-export const measuredNodeSchema = z.object({
+export const measuredNodeSchema = strictObject({
   allocatableCpu: positive,
   allocatableMemory: byteQuantity,
   daemonsetCpu: nonNegative.default(0),
@@ -60,7 +61,7 @@ export const measuredNodeSchema = z.object({
 });
 export type MeasuredNode = z.infer<typeof measuredNodeSchema>;
 
-export const poolSchema = z.object({
+export const poolSchema = strictObject({
   instanceType: z.string().min(1),
   maxNodes: z.number().int().positive(),
   /** The pool's key in the infra file: tfvars map key, or jsonnet namePrefix. Defaults to the instance type. */
@@ -68,12 +69,12 @@ export const poolSchema = z.object({
   /** Node labels that select this pool's nodes (besides node.kubernetes.io/instance-type). */
   nodeSelector: z.record(z.string(), z.string()).default({}),
   tolerations: z
-    .array(z.object({ key: z.string(), operator: z.string().default('Equal'), value: z.string().optional(), effect: z.string() }))
+    .array(strictObject({ key: z.string(), operator: z.string().default('Equal'), value: z.string().optional(), effect: z.string() }))
     .default([]),
 });
 export type PoolConfig = z.infer<typeof poolSchema>;
 
-export const homeStorageSchema = z.object({
+export const homeStorageSchema = strictObject({
   type: z.enum(['filestore-basic-hdd', 'filestore-basic-ssd', 'efs-bursting', 'efs-elastic', 'ebs-nfs', 'azure-files', 'other']),
   /** Stored data in GiB; EFS bursting throughput scales with it. */
   sizeGiB: positive.optional(),
@@ -82,7 +83,7 @@ export const homeStorageSchema = z.object({
 });
 export type HomeStorage = z.infer<typeof homeStorageSchema>;
 
-export const clusterSchema = z.object({
+export const clusterSchema = strictObject({
   provider: providerSchema,
   region: z.string().min(1),
   /**
@@ -92,8 +93,7 @@ export const clusterSchema = z.object({
    */
   quotas: z.record(z.string(), nonNegative).default({}),
   pools: z.record(z.string(), poolSchema).refine((pools) => Object.keys(pools).length > 0, 'a cluster needs at least one pool'),
-  infra: z
-    .object({
+  infra: strictObject({
       /** Where the infra files live; defaults to config's `infraRepository`, then to the issue's repository. */
       repository: repositorySchema.optional(),
       path: z.string().min(1),
@@ -103,8 +103,7 @@ export const clusterSchema = z.object({
     })
     .optional(),
   homeStorage: homeStorageSchema.optional(),
-  kubernetes: z
-    .object({
+  kubernetes: strictObject({
       kubeconfig: z.string().optional(),
       context: z.string().optional(),
       inCluster: z.boolean().default(false),
@@ -115,13 +114,13 @@ export const clusterSchema = z.object({
 });
 export type ClusterConfig = z.infer<typeof clusterSchema>;
 
-export const hubSchema = z.object({
+export const hubSchema = strictObject({
   url: z.string().url().optional(),
   /** Other names people use for this hub in issues. */
   aliases: z.array(z.string()).default([]),
   cluster: z.string().min(1),
   pool: z.string().min(1),
-  defaults: z.object({
+  defaults: strictObject({
     cpuGuarantee: positive,
     cpuLimit: positive.optional(),
     memoryGuarantee: byteQuantity,
@@ -135,7 +134,7 @@ export const hubSchema = z.object({
 });
 export type HubConfig = z.infer<typeof hubSchema>;
 
-export const policySchema = z.object({
+export const policySchema = strictObject({
   leadTimeDays: nonNegative.default(21),
   /** Extra capacity above the peak, as a fraction (0.2 = 20%). */
   headroom: nonNegative.max(2).default(0.2),
@@ -154,11 +153,11 @@ export const policySchema = z.object({
   /** Minutes a load test may take for the planned seats to reach Running. */
   loadTestBudgetMinutes: positive.default(15),
   /** Who may approve besides users with write permission: `org/team-slug` entries. */
-  approvers: z.object({ teams: z.array(z.string()).default([]) }).default({ teams: [] }),
+  approvers: strictObject({ teams: z.array(z.string()).default([]) }).default({ teams: [] }),
 });
 export type Policy = z.infer<typeof policySchema>;
 
-export const labelNamesSchema = z.object({
+export const labelNamesSchema = strictObject({
   workshop: z.string().default('workshop-request'),
   needsInfo: z.string().default('readiness: needs-info'),
   scoped: z.string().default('readiness: scoped'),
@@ -166,16 +165,16 @@ export const labelNamesSchema = z.object({
   loadTested: z.string().default('readiness: load-tested'),
   go: z.string().default('readiness: go'),
   onHold: z.string().default('readiness: on-hold'),
+  /** Added after the event once nothing is held for it (scale-down merged, or nothing to scale down). */
+  done: z.string().default('readiness: done'),
 });
 export type LabelNames = z.infer<typeof labelNamesSchema>;
 
-export const configSchema = z
-  .object({
+export const configSchema = strictObject({
     /** Repository holding the infra files (owner/name); defaults to the issue's repository. */
     infraRepository: repositorySchema.optional(),
     infraBaseBranch: z.string().default('main'),
-    form: z
-      .object({
+    form: strictObject({
         /** Our field id → the id or label of the organisation's own form field. */
         fields: z.record(z.string(), z.string()).default({}),
         /**
@@ -218,13 +217,33 @@ export function validateConfig(raw: unknown): ConfigResult {
   if (raw === null || raw === undefined) {
     return { ok: false, problems: [{ path: '(file)', message: 'the config file is empty' }] };
   }
-  const result = configSchema.safeParse(raw);
+  const result = configSchema.safeParse(raw, { reportInput: true });
   if (result.success) return { ok: true, config: result.data };
-  return {
-    ok: false,
-    problems: result.error.issues.map((issue) => ({
-      path: issue.path.length ? issue.path.map(String).join('.') : '(top level)',
-      message: issue.message,
-    })),
-  };
+  return { ok: false, problems: problemsOf(result.error.issues) };
+}
+
+const pathText = (path: readonly PropertyKey[]) => (path.length ? path.map(String).join('.') : '(top level)');
+
+/**
+ * One problem per zod issue, except: an unknown-keys issue becomes one problem per key, and a
+ * missing key is not reported again when an unknown key next to it is its likely typo
+ * (`memoryGaurantee:` says "did you mean `memoryGuarantee`?" rather than "memoryGuarantee is missing").
+ */
+function problemsOf(issues: z.core.$ZodIssue[]): ConfigProblem[] {
+  const typoed = new Set<string>();
+  const problems: ConfigProblem[] = [];
+  for (const issue of issues) {
+    if (issue.code !== 'unrecognized_keys') continue;
+    const lines = issue.message.split(UNKNOWN_KEYS_SEPARATOR);
+    issue.keys.forEach((key, index) => {
+      problems.push({ path: pathText([...issue.path, key]), message: lines[index] ?? issue.message });
+      const meant = /did you mean `([^`]+)`\?$/.exec(lines[index] ?? '')?.[1];
+      if (meant) typoed.add(pathText([...issue.path, meant]));
+    });
+  }
+  const others = issues
+    .filter((issue) => issue.code !== 'unrecognized_keys')
+    .filter((issue) => !((issue as { input?: unknown }).input === undefined && typoed.has(pathText(issue.path))))
+    .map((issue) => ({ path: pathText(issue.path), message: issue.message }));
+  return [...others, ...problems];
 }

@@ -4,11 +4,15 @@ import type { InfraRepoPort, PullRequestInfo } from './infra-repo.js';
 
 /**
  * An infrastructure repository in memory, seeded from a local directory as its base branch: the demo,
- * the CLI and the tests run the real PR step against it. Branches and PRs live only in memory.
+ * the CLI and the tests run the real PR step against it. Branches, PRs and merges live only in memory;
+ * the directory is never written. A merge lands the branch's files on the base, as on GitHub, so what
+ * the next PR is computed from is what the last merge left.
  */
 export class MemoryInfraRepo implements InfraRepoPort {
   readonly branches = new Map<string, Map<string, string>>();
   readonly pulls: Array<PullRequestInfo & { branch: string; base: string; title: string }> = [];
+  /** Files the merges wrote on the base branch, over the seed directory. */
+  private readonly merged = new Map<string, string>();
   writes = 0;
 
   constructor(
@@ -18,9 +22,10 @@ export class MemoryInfraRepo implements InfraRepoPort {
   ) {}
 
   async readFile(file: string, ref: string): Promise<string | null> {
-    if (ref !== this.baseBranch) return this.branches.get(ref)?.get(file) ?? null;
-    const full = path.join(this.baseDir, file);
-    return existsSync(full) ? readFileSync(full, 'utf8') : null;
+    const onBranch = ref === this.baseBranch ? undefined : this.branches.get(ref);
+    if (ref !== this.baseBranch && !onBranch) return null;
+    // A branch holds its own commit's files on top of the base it was cut from.
+    return onBranch?.get(file) ?? this.baseFile(file);
   }
 
   async findPullRequest(branch: string): Promise<PullRequestInfo | null> {
@@ -47,9 +52,27 @@ export class MemoryInfraRepo implements InfraRepoPort {
     if (found) Object.assign(found, pr);
   }
 
-  /** What an engineer merging the PR does. */
-  merge(number: number): void {
+  /** What an engineer merging the PR does: the branch's files land on the base branch. */
+  merge(number: number): PullRequestInfo {
     const found = this.pulls.find((p) => p.number === number);
-    if (found) Object.assign(found, { state: 'closed', merged: true });
+    if (!found) throw new Error(`no pull request #${number} in ${this.fullName}`);
+    if (found.state !== 'open') throw new Error(`pull request #${number} is not open`);
+    for (const [file, content] of this.branches.get(found.branch) ?? []) this.merged.set(file, content);
+    Object.assign(found, { state: 'closed', merged: true });
+    return { ...found };
+  }
+
+  /** What an engineer closing the PR without merging does. */
+  close(number: number): void {
+    const found = this.pulls.find((p) => p.number === number);
+    if (found) Object.assign(found, { state: 'closed', merged: false });
+  }
+
+  /** The base branch's text of a file now (seed directory plus merges); null when absent. */
+  baseFile(file: string): string | null {
+    const merged = this.merged.get(file);
+    if (merged !== undefined) return merged;
+    const full = path.join(this.baseDir, file);
+    return existsSync(full) ? readFileSync(full, 'utf8') : null;
   }
 }

@@ -24,7 +24,8 @@ export interface InfraChangeInput {
   phase: 'ready' | 'scale-down';
   cluster: ClusterConfig;
   pool: PoolConfig;
-  plan: Plan;
+  /** The plan ready mode applies; the scale-down needs none (it restores `recorded`). */
+  plan: Plan | null;
   /** Current file contents on the base branch, by path (null = the file does not exist). */
   files: Record<string, string | null>;
   /** For scale-down: the values recorded when ready mode was applied. */
@@ -56,6 +57,7 @@ export function computeInfraChange(input: InfraChangeInput): InfraChange {
   const summary: string[] = [];
   let poolResult;
   if (input.phase === 'ready') {
+    if (!input.plan) return { ok: false, error: 'no capacity plan, so there is nothing to put in ready mode' };
     const needed = input.plan.nodes + input.plan.otherNodes;
     const max = current.values.max !== null && needed > current.values.max ? needed : null;
     poolResult = format.patch(poolText, locator, { min: input.plan.readyMode.minNodes, max });
@@ -75,7 +77,7 @@ export function computeInfraChange(input: InfraChangeInput): InfraChange {
     const read = readPlaceholders(valuesText);
     if (!read.ok) return { ok: false, error: `${infra.helmValuesPath}: ${read.error}` };
     placeholders = read.snapshot;
-    const p = input.plan.readyMode.placeholders;
+    const p = input.plan?.readyMode.placeholders ?? { replicas: 0, cpu: 0, memory: 0 };
     const result =
       input.phase === 'ready'
         ? patchPlaceholders(valuesText, { enabled: p.replicas > 0, replicas: p.replicas, cpu: p.cpu, memoryBytes: p.memory, prePuller: true })

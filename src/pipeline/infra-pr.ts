@@ -1,11 +1,12 @@
 import { DateTime } from 'luxon';
-import type { Config } from '../config/schema.js';
+import type { Config, PoolConfig } from '../config/schema.js';
 import type { Plan } from '../capacity/types.js';
 import type { InfraRepoPort, PullRequestInfo } from '../github/infra-repo.js';
 import { computeInfraChange, infraPaths, type InfraBefore } from '../infra/change.js';
 import type { Logger } from './ports.js';
 import { template } from '../render/templates.js';
-import type { MarkerState, PullRequestRecord } from '../workshop/marker.js';
+import { hiddenJson, type MarkerState, type PullRequestRecord } from '../workshop/marker.js';
+import { heldEvent, readyRecord, scaleDownRecord } from '../workshop/lifecycle.js';
 import type { Stage } from '../workshop/readiness.js';
 
 /**
@@ -17,13 +18,14 @@ import type { Stage } from '../workshop/readiness.js';
 export interface InfraStepInput {
   issue: { number: number; repo: string };
   config: Config;
-  plan: Plan;
-  planHash: string;
+  /** The current plan; null when the request does not make one now (the scale-down needs none). */
+  plan: Plan | null;
+  planHash: string | null;
   stage: Stage;
   onHold: boolean;
   now: string;
   state: MarkerState;
-  /** Look at GitHub even when the marker says nothing changed (PR events, the sweep, /recompute). */
+  /** Look at GitHub even when the marker says nothing changed (PR events, /recompute). */
   refresh: boolean;
 }
 
@@ -51,86 +53,176 @@ export function prMarker(body: string): { issue: string; phase: 'ready' | 'scale
   }
 }
 
+const DAY_MS = 86_400_000;
+
+/**
+ * The ready-mode PR before and during the event, the scale-down PR after it. The scale-down is built
+ * from the ready-mode PR's record alone (cluster, pool, end, values before): it never needs a plan.
+ */
 export async function syncInfraPullRequest(input: InfraStepInput, port: InfraRepoPort | null, options: { dryRun: boolean; log: Logger }): Promise<InfraStepResult> {
-  const { plan, config, state } = input;
-  const cluster = config.clusters[plan.cluster];
-  const pool = cluster?.pools[plan.pool];
+  const { config } = input;
+  let state = input.state;
+  let ready = readyRecord(state);
+  const clusterName = ready?.cluster ?? input.plan?.cluster;
+  const cluster = clusterName ? config.clusters[clusterName] : undefined;
+  const pool = cluster?.pools[ready?.pool ?? input.plan?.pool ?? ''];
   const keep = (section: string | null): InfraStepResult => ({ section, pullRequests: state.pullRequests, writes: [] });
   if (!cluster || !pool) return keep(null);
-  const afterEvent = input.now >= plan.readyMode.scaleDownAt;
-  const ready = state.pullRequests.find((r) => r.phase === 'ready') ?? null;
 
-  if (!afterEvent && (input.stage !== 'go' || input.onHold)) {
-    return keep(ready ? describe(ready, 'The ready-mode PR was opened for an approved plan; it is kept while the request is re-approved.') : null);
-  }
-  if (!cluster.infra) return keep(input.stage === 'go' ? `No infrastructure file is configured for cluster **${plan.cluster}**: put the pool in ready mode by hand (min ${plan.readyMode.minNodes} nodes).` : null);
-  if (!port) return keep(`⚠️ The app cannot reach the infrastructure repository (${infraRepo(config, cluster, input.issue.repo)}): install the app there with contents and pull-request write access.`);
-
-  const phase: 'ready' | 'scale-down' = afterEvent ? 'scale-down' : 'ready';
-  if (phase === 'scale-down') {
-    if (!ready || ready.state !== 'merged') {
-      const refreshed = ready && input.refresh ? await port.findPullRequest(branchFor(input.issue.number, 'ready')) : null;
-      if (!refreshed?.merged) return keep(ready ? `The event has ended and the ready-mode PR ${ready.url} was not merged: nothing to scale down.` : null);
+  // Level-triggered: from a day before the merge-by time, whether the ready PR was merged decides the
+  // merge reminder, the pre-flight and the scale-down, so it is read from GitHub rather than trusted
+  // to one delivery (GitHub does not redeliver). One read, only while the record says open.
+  const mergeBy = ready?.mergeBy ?? input.plan?.readyMode.windows[0]?.start;
+  let found: PullRequestInfo | null | undefined;
+  if (ready?.state === 'open' && port && (input.refresh || (mergeBy && Date.parse(input.now) >= Date.parse(mergeBy) - DAY_MS))) {
+    found = await port.findPullRequest(branchFor(input.issue.number, 'ready'));
+    if (found && found.number === ready.number && found.state === 'closed') {
+      ready = { ...ready, state: found.merged ? 'merged' : 'closed' };
+      state = { ...state, pullRequests: replaceRecord(state.pullRequests, ready) };
     }
   }
-  const existingRecord = state.pullRequests.find((r) => r.phase === phase) ?? null;
-  const upToDate = existingRecord && (phase === 'scale-down' || existingRecord.planHash === input.planHash);
-  if (upToDate && (existingRecord.state !== 'open' || !input.refresh)) return keep(describe(existingRecord));
 
-  const branch = branchFor(input.issue.number, phase);
-  const existing = await port.findPullRequest(branch);
+  const end = ready?.scaleDownAt ?? input.plan?.readyMode.scaleDownAt;
+  const step = { ...input, state };
+  if (end && Date.parse(input.now) >= Date.parse(end)) return scaleDown(step, ready, { cluster, pool, clusterName: clusterName ?? '' }, port, options);
+  return readyMode(step, ready, { cluster, pool }, port, options, found);
+}
+
+type Target = { cluster: NonNullable<Config['clusters'][string]>; pool: PoolConfig };
+
+async function readyMode(
+  input: InfraStepInput,
+  ready: PullRequestRecord | null,
+  { cluster, pool }: Target,
+  port: InfraRepoPort | null,
+  options: { dryRun: boolean; log: Logger },
+  /** The ready branch's PR when it was already read this round (undefined = not read). */
+  alreadyFound: PullRequestInfo | null | undefined,
+): Promise<InfraStepResult> {
+  const { plan, planHash, config, state } = input;
+  const keep = (section: string | null): InfraStepResult => ({ section, pullRequests: state.pullRequests, writes: [] });
+  // During the event the ready-mode PR is what the cluster was prepared with: an edit does not change it.
+  if (ready && heldEvent(state, input.now)) return keep(describe(ready));
+  if (!plan || !planHash || input.stage !== 'go' || input.onHold) {
+    return keep(ready ? describe(ready, 'The ready-mode PR was opened for an approved plan; it is kept while the request is re-approved.') : null);
+  }
+  if (!cluster.infra) return keep(`No infrastructure file is configured for cluster **${plan.cluster}**: put the pool in ready mode by hand (min ${plan.readyMode.minNodes} nodes).`);
+  if (!port) return keep(`⚠️ The app cannot reach the infrastructure repository (${infraRepo(config, cluster, input.issue.repo)}): install the app there with contents and pull-request write access.`);
+
+  const where = { cluster: plan.cluster, pool: plan.pool, ...(plan.readyMode.windows[0] ? { mergeBy: plan.readyMode.windows[0].start } : {}), scaleDownAt: plan.readyMode.scaleDownAt };
+  // The values before ready mode are recorded once: a later ready PR starts from the warm files.
+  const firstBefore = ready && Object.keys(ready.before).length ? ready.before : null;
+  if (ready && ready.planHash === planHash && (ready.state !== 'open' || !input.refresh)) return keep(describe(ready));
+
+  const branch = branchFor(input.issue.number, 'ready');
+  const existing = alreadyFound !== undefined ? alreadyFound : await port.findPullRequest(branch);
   const existingMarker = existing ? prMarker(existing.body) : null;
   if (existing && existing.state === 'closed' && !existing.merged) {
-    return withRecord(state, record(phase, existing, 'closed', input.planHash, existingRecord?.before ?? {}), [], `The ${phase} PR ${existing.url} was closed without merging; the app does not reopen it. Reopen it, or comment \`/recompute\` after deleting the branch to get a new one.`);
+    return withRecord(state, { ...record('ready', existing, 'closed', planHash, ready?.before ?? {}), ...where }, [], `The ready PR ${existing.url} was closed without merging; the app does not reopen it. Reopen it, or comment \`/recompute\` after deleting the branch to get a new one.`);
   }
-  if (existing?.merged && (phase === 'scale-down' || existingMarker?.planHash === input.planHash)) {
-    return withRecord(state, record(phase, existing, 'merged', input.planHash, existingRecord?.before ?? ready?.before ?? {}), [], null);
+  if (existing?.merged && existingMarker?.planHash === planHash) {
+    return withRecord(state, { ...record('ready', existing, 'merged', planHash, ready?.before ?? {}), ...where }, [], null);
   }
 
   const base = config.infraBaseBranch;
   const files: Record<string, string | null> = {};
   for (const path of infraPaths(cluster)) files[path] = await port.readFile(path, base);
-  const change = computeInfraChange({ phase, cluster, pool, plan, files, recorded: phase === 'scale-down' ? (ready?.before as unknown as InfraBefore) ?? null : null });
-  if (!change.ok) return keep(`⛔ No ${phase} PR: ${change.error}`);
-  if (!change.files.length) return keep(`The infrastructure files already hold the ${phase === 'ready' ? 'ready-mode' : 'scaled-down'} values: no PR needed.`);
+  const change = computeInfraChange({ phase: 'ready', cluster, pool, plan, files, recorded: null });
+  if (!change.ok) return keep(`⛔ No ready PR: ${change.error}`);
+  if (!change.files.length) return keep('The infrastructure files already hold the ready-mode values: no PR needed.');
 
-  const title = phase === 'ready'
-    ? `Ready mode for workshop #${input.issue.number}: ${plan.pool} min ${plan.readyMode.minNodes} on ${plan.cluster}`
-    : `Scale down after workshop #${input.issue.number}: ${plan.pool} on ${plan.cluster}`;
-  const body = prBody(input, phase, change.summary);
-  const writes: string[] = [];
-  const message = `${title}\n\nFrom ${input.issue.repo}#${input.issue.number} (plan ${input.planHash}).`;
-  let info: PullRequestInfo;
-  if (options.dryRun) {
-    options.log.info({ branch, files: change.files.map((f) => f.path) }, 'DRY_RUN: infra PR not written');
-    return keep(`DRY_RUN: the ${phase} PR would change ${change.files.map((f) => f.path).join(', ')}.`);
+  const title = `Ready mode for workshop #${input.issue.number}: ${plan.pool} min ${plan.readyMode.minNodes} on ${plan.cluster}`;
+  const before = firstBefore ?? (change.before as unknown as Record<string, unknown>);
+  const body = prBody(input, plan, planHash, change.summary, before);
+  const opened = await writePullRequest(port, { branch, base, title, body, files: change.files, existing, message: `${title}\n\nFrom ${input.issue.repo}#${input.issue.number} (plan ${planHash}).` }, options, 'ready');
+  if (!opened.ok) return keep(opened.section);
+  return withRecord(state, { ...record('ready', opened.info, 'open', planHash, before), ...where }, opened.writes, null);
+}
+
+async function scaleDown(input: InfraStepInput, ready: PullRequestRecord | null, { cluster, pool, clusterName }: Target & { clusterName: string }, port: InfraRepoPort | null, options: { dryRun: boolean; log: Logger }): Promise<InfraStepResult> {
+  const { config } = input;
+  let state = input.state;
+  const keep = (section: string | null): InfraStepResult => ({ section, pullRequests: state.pullRequests, writes: [] });
+  if (!ready || ready.state !== 'merged') {
+    return keep(ready ? `The event has ended and the ready-mode PR ${ready.url} was not merged: nothing to scale down.` : null);
   }
+  if (!port) return keep(`⚠️ The event has ended but the app cannot reach the infrastructure repository (${infraRepo(config, cluster, input.issue.repo)}) to scale down: install the app there with contents and pull-request write access.`);
+  const branch = branchFor(input.issue.number, 'scale-down');
+  let down = scaleDownRecord(state);
+  if (down && down.state !== 'open') return keep(describe(down));
+  // Whether the scale-down was merged decides `done`: read it (one call) rather than wait for a delivery.
+  const existing = await port.findPullRequest(branch);
+  if (existing && (!down || existing.number === down.number) && (existing.state === 'closed' || down)) {
+    down = record('scale-down', existing, existing.merged ? 'merged' : existing.state === 'open' ? 'open' : 'closed', ready.planHash, ready.before);
+    state = { ...state, pullRequests: replaceRecord(state.pullRequests, down) };
+    if (down.state === 'closed') return keep(`The scale-down PR ${down.url} was closed without merging; the app does not reopen it. Scale **${ready.pool ?? pool.instanceType}** down by hand, or reopen the PR.`);
+    return keep(describe(down));
+  }
+
+  const base = config.infraBaseBranch;
+  const files: Record<string, string | null> = {};
+  for (const path of infraPaths(cluster)) files[path] = await port.readFile(path, base);
+  const change = computeInfraChange({ phase: 'scale-down', cluster, pool, plan: null, files, recorded: recordedBefore(ready) });
+  if (!change.ok) return keep(`⛔ No scale-down PR: ${change.error}`);
+  if (!change.files.length) return keep('The infrastructure files already hold the values from before ready mode: no scale-down PR needed.');
+  const poolName = ready.pool ?? input.plan?.pool ?? '';
+  const title = `Scale down after workshop #${input.issue.number}: ${poolName} on ${clusterName}`;
+  const body = template('pull-request.hbs')({
+    scaleDown: true,
+    pool: poolName,
+    cluster: clusterName,
+    issueRef: `${input.issue.repo}#${input.issue.number}`,
+    endsAt: formatTime(ready.scaleDownAt, input.plan?.timeZone ?? 'UTC'),
+    summary: change.summary,
+    marker: `<!-- workshop-readiness:pr ${JSON.stringify({ issue: `${input.issue.repo}#${input.issue.number}`, phase: 'scale-down', planHash: ready.planHash ?? '' })} -->`,
+  });
+  const opened = await writePullRequest(port, { branch, base, title, body, files: change.files, existing, message: `${title}\n\nFrom ${input.issue.repo}#${input.issue.number}: restores the values recorded before ready mode.` }, options, 'scale-down');
+  if (!opened.ok) return keep(opened.section);
+  return withRecord(state, record('scale-down', opened.info, 'open', ready.planHash, ready.before), opened.writes, null);
+}
+
+/** The ready PR's record of the values it replaced, in the shape the infra change restores. */
+function recordedBefore(ready: PullRequestRecord): InfraBefore | null {
+  return Object.keys(ready.before).length ? (ready.before as unknown as InfraBefore) : null;
+}
+
+type Written = { ok: true; info: PullRequestInfo; writes: string[] } | { ok: false; section: string };
+
+/** Commits the files and opens the PR, or updates the open one; permission problems become a sentence. */
+async function writePullRequest(
+  port: InfraRepoPort,
+  pr: { branch: string; base: string; title: string; body: string; files: Array<{ path: string; after: string }>; existing: PullRequestInfo | null; message: string },
+  options: { dryRun: boolean; log: Logger },
+  phase: 'ready' | 'scale-down',
+): Promise<Written> {
+  const { existing } = pr;
+  if (options.dryRun) {
+    options.log.info({ branch: pr.branch, files: pr.files.map((f) => f.path) }, 'DRY_RUN: infra PR not written');
+    return { ok: false, section: `DRY_RUN: the ${phase} PR would change ${pr.files.map((f) => f.path).join(', ')}.` };
+  }
+  const writes: string[] = [];
   try {
-    const sameContent = existing?.state === 'open' && (await sameFiles(port, branch, change.files));
     if (existing?.state === 'open') {
-      if (!sameContent) {
-        await port.commitFiles(branch, base, change.files.map((f) => ({ path: f.path, content: f.after })), message);
+      if (!(await sameFiles(port, pr.branch, pr.files))) {
+        await port.commitFiles(pr.branch, pr.base, pr.files.map((f) => ({ path: f.path, content: f.after })), pr.message);
         writes.push('commit');
       }
-      if (existing.body !== body) {
-        await port.updatePullRequest(existing.number, { title, body });
+      if (existing.body !== pr.body) {
+        await port.updatePullRequest(existing.number, { title: pr.title, body: pr.body });
         writes.push('update-pr');
       }
-      info = existing;
-    } else {
-      await port.commitFiles(branch, base, change.files.map((f) => ({ path: f.path, content: f.after })), message);
-      info = await port.openPullRequest({ branch, base, title, body });
-      writes.push('commit', 'open-pr');
+      return { ok: true, info: existing, writes };
     }
+    await port.commitFiles(pr.branch, pr.base, pr.files.map((f) => ({ path: f.path, content: f.after })), pr.message);
+    const info = await port.openPullRequest({ branch: pr.branch, base: pr.base, title: pr.title, body: pr.body });
+    return { ok: true, info, writes: ['commit', 'open-pr'] };
   } catch (error) {
     const status = (error as { status?: number }).status;
     // Permission problems are the operator's to fix and are said in the comment; anything else fails the event.
     if (status !== 403 && status !== 404) throw error;
     options.log.warn({ repo: port.fullName, status }, 'infra PR not written: no permission');
-    return keep(`⛔ No ${phase} PR: the app may not write to ${port.fullName} (HTTP ${status}). Give the app's installation contents and pull-requests write access there, then comment \`/recompute\`.`);
+    return { ok: false, section: `⛔ No ${phase} PR: the app may not write to ${port.fullName} (HTTP ${status}). Give the app's installation contents and pull-requests write access there, then comment \`/recompute\`.` };
   }
-  const before = phase === 'ready' ? (change.before as unknown as Record<string, unknown>) : (ready?.before ?? {});
-  return withRecord(state, record(phase, info, 'open', input.planHash, before), writes, null);
 }
 
 async function sameFiles(port: InfraRepoPort, branch: string, files: Array<{ path: string; after: string }>): Promise<boolean> {
@@ -138,13 +230,16 @@ async function sameFiles(port: InfraRepoPort, branch: string, files: Array<{ pat
   return true;
 }
 
-function record(phase: 'ready' | 'scale-down', pr: PullRequestInfo, state: PullRequestRecord['state'], planHash: string, before: Record<string, unknown>): PullRequestRecord {
+function record(phase: 'ready' | 'scale-down', pr: PullRequestInfo, state: PullRequestRecord['state'], planHash: string | null, before: Record<string, unknown>): PullRequestRecord {
   return { phase, number: pr.number, url: pr.url, state, planHash, before };
 }
 
+function replaceRecord(records: PullRequestRecord[], rec: PullRequestRecord): PullRequestRecord[] {
+  return [...records.filter((r) => r.phase !== rec.phase), rec];
+}
+
 function withRecord(state: MarkerState, rec: PullRequestRecord, writes: string[], section: string | null): InfraStepResult {
-  const pullRequests = [...state.pullRequests.filter((r) => r.phase !== rec.phase), rec];
-  return { section: section ?? describe(rec), pullRequests, writes };
+  return { section: section ?? describe(rec), pullRequests: replaceRecord(state.pullRequests, rec), writes };
 }
 
 function describe(rec: PullRequestRecord, note?: string): string {
@@ -158,13 +253,20 @@ export function infraRepo(config: Config, cluster: NonNullable<Config['clusters'
   return cluster.infra?.repository ?? config.infraRepository ?? issueRepo;
 }
 
-function prBody(input: InfraStepInput, phase: 'ready' | 'scale-down', summary: string[]): string {
-  const { plan } = input;
+function formatTime(iso: string | undefined, zone: string): string {
+  return iso ? DateTime.fromISO(iso).setZone(zone).toFormat('ccc d LLL yyyy HH:mm ZZZZ') : 'unknown';
+}
+
+/**
+ * The ready PR's body. Its hidden marker also carries where ready mode applies and the values it
+ * replaced, so `workshop-readiness infra --phase scale-down --recorded <body>` can restore them by hand.
+ */
+function prBody(input: InfraStepInput, plan: Plan, planHash: string, summary: string[], before: Record<string, unknown>): string {
   const zone = plan.timeZone;
-  const fmt = (iso: string | undefined) => (iso ? DateTime.fromISO(iso).setZone(zone).toFormat('ccc d LLL yyyy HH:mm ZZZZ') : 'unknown');
+  const fmt = (iso: string | undefined) => formatTime(iso, zone);
   const usd = (v: number | null) => (v === null ? 'unknown (no price for this instance type)' : `$${v.toFixed(2)}`);
   return template('pull-request.hbs')({
-    scaleDown: phase === 'scale-down',
+    scaleDown: false,
     pool: plan.pool,
     cluster: plan.cluster,
     issueRef: `${input.issue.repo}#${input.issue.number}`,
@@ -184,6 +286,6 @@ function prBody(input: InfraStepInput, phase: 'ready' | 'scale-down', summary: s
     readyCost: usd(plan.cost.readyModeUSD),
     continuousCost: usd(plan.cost.continuousUSD),
     scaleDownBranch: branchFor(input.issue.number, 'scale-down'),
-    marker: `<!-- workshop-readiness:pr ${JSON.stringify({ issue: `${input.issue.repo}#${input.issue.number}`, phase, planHash: input.planHash, zone })} -->`,
+    marker: `<!-- workshop-readiness:pr ${hiddenJson({ issue: `${input.issue.repo}#${input.issue.number}`, phase: 'ready', planHash, zone, cluster: plan.cluster, pool: plan.pool, before })} -->`,
   });
 }

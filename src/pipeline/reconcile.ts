@@ -14,12 +14,19 @@ import { formReader } from '../workshop/form-sources.js';
 import { EMPTY_STATE, encodeMarker, LOCAL_MARKER_KEY, readMarker, type MarkerKey, type MarkerSeal, type MarkerState } from '../workshop/marker.js';
 import { replayCommands } from '../workshop/replay.js';
 import { labelStyle, managedLabels, type Stage } from '../workshop/readiness.js';
+import { isDone, readyRecord } from '../workshop/lifecycle.js';
 
 /** The config as the adapter found it. */
 export type ConfigLoad =
   | { kind: 'missing' }
   | { kind: 'invalid'; problems: ConfigProblem[] }
   | { kind: 'ok'; config: Config; theirForm?: FormField[] };
+
+/**
+ * What the app can reach besides the issue: the same for every trigger (webhook, sweep, CLI), so the
+ * same inputs give the same plan whichever path runs the reconcile.
+ */
+export type Adapters = Pick<ReconcileDeps, 'others' | 'observe' | 'infraRepo' | 'hasCluster' | 'newRunId'>;
 
 export interface ReconcileDeps {
   issues: IssuePort;
@@ -86,9 +93,9 @@ export async function reconcile(configLoad: ConfigLoad, deps: ReconcileDeps): Pr
   const log = deps.log;
   if (configLoad.kind === 'missing') return skip('no .github/workshop-readiness.yml in the repository or the organisation');
   const issue = await deps.issues.getIssue();
-  if (issue.state !== 'open') return skip('issue is closed');
-
   const seal: MarkerSeal = { key: deps.markerKey ?? LOCAL_MARKER_KEY, scope: `${deps.repo ?? 'local'}#${issue.number}` };
+  if (issue.state !== 'open') return configLoad.kind === 'ok' ? closedIssue(issue, configLoad.config, deps, seal) : skip('issue is closed');
+
   if (configLoad.kind === 'invalid') {
     if (!mightBeWorkshopRequest(issue)) return skip('not a workshop request (config invalid)');
     const comments = await deps.issues.listComments();
@@ -133,8 +140,10 @@ export async function reconcile(configLoad: ConfigLoad, deps: ReconcileDeps): Pr
   let evaluation = others.length || observed || started.section ? evaluate({ ...base, others, observed, sections: loadTestSection }) : draft;
 
   const infraWrites: string[] = [];
-  if (deps.infraRepo && evaluation.plan && evaluation.planHash && evaluation.request) {
-    const cluster = config.clusters[evaluation.plan.cluster];
+  // The scale-down needs no plan: the ready PR's record says where and what to restore.
+  const clusterName = readyRecord(evaluation.state)?.cluster ?? evaluation.plan?.cluster;
+  if (deps.infraRepo && clusterName) {
+    const cluster = config.clusters[clusterName];
     const repo = deps.repo ?? 'unknown/unknown';
     const port = cluster ? await deps.infraRepo(infraRepo(config, cluster, repo)) : null;
     const step = await syncInfraPullRequest(
@@ -176,6 +185,35 @@ export async function reconcile(configLoad: ConfigLoad, deps: ReconcileDeps): Pr
   const allWrites: Write[] = [...infraWrites.map((kind) => ({ kind: 'infra', what: kind }) satisfies Write), ...writes];
   log.info({ issue: issue.number, stage: evaluation.readiness.stage, writes: allWrites.length }, 'reconciled');
   return { skipped: null, stage: evaluation.readiness.stage, writes: allWrites, evaluation, loadTestToStart: started.run };
+}
+
+/**
+ * A closed issue: nothing on it is rewritten and no command is read any more, but a warm pool is never
+ * left behind. When its ready-mode PR was merged, the scale-down PR is opened at the recorded end (found
+ * again by its branch, so it is opened once), and `done` is added once nothing is held: the one label
+ * that lets the sweep stop looking at the issue.
+ */
+async function closedIssue(issue: IssueSnapshot, config: Config, deps: ReconcileDeps, seal: MarkerSeal): Promise<ReconcileResult> {
+  if (!deps.infraRepo) return skip('issue is closed');
+  const comments = await deps.issues.listComments();
+  const { state } = trustedState(comments, seal);
+  const ready = readyRecord(state);
+  const cluster = ready?.cluster ? config.clusters[ready.cluster] : undefined;
+  if (!ready || !cluster || issue.labels.includes(config.labels.done)) return skip('issue is closed');
+  const repo = deps.repo ?? 'unknown/unknown';
+  const now = deps.clock.now().toISOString();
+  const step = await syncInfraPullRequest(
+    { issue: { number: issue.number, repo }, config, plan: null, planHash: null, stage: 'go', onHold: false, now, state, refresh: deps.refreshInfra ?? false },
+    await deps.infraRepo(infraRepo(config, cluster, repo)),
+    { dryRun: deps.dryRun ?? false, log: deps.log },
+  );
+  const writes: Write[] = step.writes.map((what) => ({ kind: 'infra', what }));
+  if (isDone({ ...state, pullRequests: step.pullRequests }, null, now)) {
+    writes.push({ kind: 'add-labels', labels: [config.labels.done] });
+    if (!deps.dryRun) await deps.issues.addLabels([{ name: config.labels.done, ...labelStyle(config.labels.done, config.labels) }]);
+  }
+  deps.log.info({ issue: issue.number, writes: writes.length }, 'reconciled a closed issue (scale-down only)');
+  return { skipped: writes.length ? null : 'issue is closed', stage: null, writes, evaluation: null, loadTestToStart: null };
 }
 
 /** A new `/loadtest`: record the run as running in the marker, or say why it cannot run. */

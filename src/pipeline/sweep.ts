@@ -4,7 +4,7 @@ import type { DashboardPort } from '../dashboard/port.js';
 import { summarise, type WorkshopSummary } from '../dashboard/summary.js';
 import { upsertDashboard } from '../dashboard/sync.js';
 import type { Clock, IssuePort, Logger } from './ports.js';
-import { reconcile, type ConfigLoad, type ReconcileDeps } from './reconcile.js';
+import { reconcile, type Adapters, type ConfigLoad, type ReconcileDeps, type ReconcileResult } from './reconcile.js';
 
 /**
  * The periodic sweep: reconciles every open workshop request so time-based transitions happen
@@ -23,7 +23,18 @@ export interface SweepRepositoryDeps {
   log: Logger;
   dryRun?: boolean;
   repo: string;
-  infraRepo?: ReconcileDeps['infraRepo'];
+  /**
+   * The same adapters the webhook path has (cluster observation, cluster access, infra repository):
+   * a sweep must compute the plan a webhook would, and carry out the commands a webhook would.
+   */
+  adapters?: Adapters;
+  /** Runs a `/loadtest` the sweep accepted, as the webhook path does. */
+  startLoadTest?: (issueNumber: number, run: NonNullable<ReconcileResult['loadTestToStart']>) => void;
+  /**
+   * Closed issues that may still hold a warm pool (the `go` label without `done`): their scale-down is
+   * still the app's job.
+   */
+  listClosedUnfinishedIssues?(go: string, done: string): Promise<Array<{ number: number; title: string }>>;
   /** Bound on the issues one sweep reconciles per repository (API budget). */
   maxIssues?: number;
   /** The same marker key the webhooks use: a sweep with another key would read every state as lost. */
@@ -41,7 +52,9 @@ export async function sweepRepository(deps: SweepRepositoryDeps): Promise<SweepR
   if (deps.configLoad.kind !== 'ok') return { reconciled: 0, failed: 0, writes: 0, dashboard: 'skipped' };
   const { config } = deps.configLoad;
   const registry = readRegistry((await deps.dashboard.find())?.body ?? '');
-  const issues = (await deps.listOpenWorkshopIssues([config.labels.workshop])).slice(0, deps.maxIssues ?? 100);
+  const open = await deps.listOpenWorkshopIssues([config.labels.workshop]);
+  const closed = deps.listClosedUnfinishedIssues ? await deps.listClosedUnfinishedIssues(config.labels.go, config.labels.done) : [];
+  const issues = [...open, ...closed].slice(0, deps.maxIssues ?? 100);
   const summaries: WorkshopSummary[] = [];
   const report: SweepReport = { reconciled: 0, failed: 0, writes: 0, dashboard: 'skipped' };
   for (const issue of issues) {
@@ -52,11 +65,11 @@ export async function sweepRepository(deps: SweepRepositoryDeps): Promise<SweepR
         log: deps.log,
         dryRun: deps.dryRun ?? false,
         repo: deps.repo,
-        refreshInfra: true,
+        ...deps.adapters,
         others: async (cluster, number) => othersOnCluster(registry, cluster, number),
-        ...(deps.infraRepo ? { infraRepo: deps.infraRepo } : {}),
         ...(deps.markerKey ? { markerKey: deps.markerKey } : {}),
       });
+      if (result.loadTestToStart) deps.startLoadTest?.(issue.number, result.loadTestToStart);
       report.reconciled++;
       report.writes += result.writes.length;
       if (result.evaluation) summaries.push(summarise(issue.number, issue.title, result.evaluation));
@@ -82,6 +95,16 @@ export function openIssuesLister(octokit: Octokit, owner: string, repo: string) 
       for (const issue of issues) if (!issue.pull_request) seen.set(issue.number, { number: issue.number, title: issue.title });
     }
     return [...seen.values()];
+  };
+}
+
+/** Closed issues with the `go` label and without `done`, most recently updated first (one page). */
+export function closedUnfinishedLister(octokit: Octokit, owner: string, repo: string) {
+  return async (go: string, done: string) => {
+    const { data } = await octokit.rest.issues.listForRepo({ owner, repo, labels: go, state: 'closed', per_page: 50, sort: 'updated', direction: 'desc' });
+    return data
+      .filter((issue) => !issue.pull_request && !issue.labels.some((l) => (typeof l === 'string' ? l : l.name) === done))
+      .map((issue) => ({ number: issue.number, title: issue.title }));
   };
 }
 

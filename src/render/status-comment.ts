@@ -5,6 +5,7 @@ import type { Plan } from '../capacity/types.js';
 import { ASSUMPTION_KEYS, MAX_COMMANDS_PER_COMMENT } from '../workshop/commands.js';
 import { replyMarker, type MarkerState } from '../workshop/marker.js';
 import type { Readiness, Stage } from '../workshop/readiness.js';
+import type { Phase } from '../workshop/lifecycle.js';
 import { FIELD_NAMES } from '../workshop/request.js';
 import type { Problem, WorkshopRequest } from '../workshop/types.js';
 import { escapeMarkdown, safeLogin } from '../text/escape.js';
@@ -30,6 +31,10 @@ export interface StatusView {
   assumptions: string[];
   config: Config;
   state: MarkerState;
+  /** Where the request is in its life; absent = before the event. */
+  phase?: Phase;
+  /** After the event with nothing held any more. */
+  done?: boolean;
   sections: { loadTest?: string | null; infra?: string | null };
   /** The sealed state marker; always the last thing in the comment. */
   marker: string;
@@ -123,7 +128,15 @@ function loadTestLine(readiness: Readiness): string | null {
 }
 
 function nextStep(view: StatusView): string {
+  if (view.phase === 'after') {
+    return view.done
+      ? 'The event is over and nothing is held for it any more. Close this issue when you are done with it.'
+      : 'The event is over. The scale-down PR above returns the pool to the values it had before ready mode; once it is merged, this request is done.';
+  }
   if (view.readiness.onHold) return 'The request is on hold. Nothing advances until it is resumed with `/unhold`.';
+  if (view.phase === 'during' && view.stage === 'go') {
+    return 'The event is under way on the approved plan; each day the app checks that the warm nodes are there. After the last day it opens the scale-down PR.';
+  }
   const blocking = view.plan?.risks.filter((r) => r.severity === 'blocking') ?? [];
   switch (view.stage) {
     case 'needs-info':

@@ -6,16 +6,17 @@ import { octokitDashboard } from '../dashboard/port.js';
 import { othersOnCluster, readRegistry } from '../dashboard/render.js';
 import { httpHandler } from './http.js';
 import { Metrics } from './metrics.js';
-import { openIssuesLister, sweepAll, sweepRepository } from '../pipeline/sweep.js';
+import { closedUnfinishedLister, openIssuesLister, sweepAll, sweepRepository } from '../pipeline/sweep.js';
 import type { Config } from '../config/schema.js';
 import { createClusterPort, kubeConfigFor } from '../kube/cluster.js';
 import type { ClusterPort } from '../kube/types.js';
 import { progressLine, resultSummary, type LoadTestUpdate } from '../pipeline/loadtest.js';
 import { issueSnapshot, octokitIssuePort, type RestComment, type RestIssue } from '../github/issue-port.js';
 import type { Clock, IssueSnapshot } from '../pipeline/ports.js';
-import { mightBeWorkshopRequest, reconcile } from '../pipeline/reconcile.js';
+import { mightBeWorkshopRequest, reconcile, type Adapters, type ReconcileResult } from '../pipeline/reconcile.js';
 import { parseCommands } from '../workshop/commands.js';
 import { deriveMarkerKey } from '../workshop/marker.js';
+import type { ShutdownHooks } from './shutdown.js';
 
 export interface AppOptions {
   /** This app's id, to recognise its own comments (defaults to env APP_ID). */
@@ -30,6 +31,8 @@ export interface AppOptions {
   sweepToken?: string | null;
   /** Secret the state-marker key is derived from (defaults to env WEBHOOK_SECRET, else PRIVATE_KEY). */
   markerSecret?: string;
+  /** Where work that must finish before the process exits registers (the server entry's SIGTERM handling). */
+  shutdown?: ShutdownHooks;
 }
 
 const systemClock: Clock = { now: () => new Date() };
@@ -102,6 +105,32 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
       }
     };
 
+    /** What a reconcile can reach besides the issue: one set for webhooks and the sweep alike. */
+    const adaptersFor = (octokit: Octokit, owner: string, repo: string, config: Config | null): Adapters => {
+      const dashboard = octokitDashboard(octokit, owner, repo, appId);
+      return {
+        infraRepo: infraRepoFor(octokit, owner),
+        others: async (cluster, number) => othersOnCluster(readRegistry((await dashboard.find())?.body ?? ''), cluster, number),
+        hasCluster: (name) => config !== null && clusterPort(config, name) !== null,
+        observe: async (clusterName, poolName) => {
+          const pool = config?.clusters[clusterName]?.pools[poolName];
+          const port = config && pool ? clusterPort(config, clusterName) : null;
+          return port && pool ? port.observePool(pool) : null;
+        },
+      };
+    };
+
+    /** Runs an accepted `/loadtest`: minutes long, so after the event is answered; progress and the result come back as reconciles. */
+    const startLoadTest = (octokit: Octokit, ref: { owner: string; repo: string; issue_number: number }, log: Context['log'], config: Config | null, run: NonNullable<ReconcileResult['loadTestToStart']>) => {
+      const cluster = config ? clusterPort(config, run.clusterName) : null;
+      if (!cluster) return;
+      const update = (u: LoadTestUpdate) => reconcileIssue(octokit, ref, log, undefined, u);
+      void cluster
+        .runLoadTest(run.spec, (progress) => update({ runId: run.spec.runId, status: 'running', summary: progressLine(progress) }).then(() => undefined))
+        .then((outcome) => update({ runId: run.spec.runId, status: outcome.passed ? 'passed' : 'failed', summary: resultSummary(outcome), finishedAt: clock.now().toISOString() }))
+        .catch((error: Error) => log.error({ err: error.message, run: run.spec.runId }, 'load test failed to report'));
+    };
+
     /** One reconcile of one issue, for any event. */
     const reconcileIssue = async (
       octokit: Octokit,
@@ -114,7 +143,6 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
       const configLoad = await loadConfig(configReader(octokit, ref.owner, ref.repo));
       const config = configLoad.kind === 'ok' ? configLoad.config : null;
       const port = octokitIssuePort(octokit, ref, appId);
-      const dashboard = octokitDashboard(octokit, ref.owner, ref.repo, appId);
       try {
         const result = await reconcile(configLoad, {
           issues: port,
@@ -123,27 +151,11 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
           log,
           dryRun,
           repo: `${ref.owner}/${ref.repo}`,
-          infraRepo: infraRepoFor(octokit, ref.owner),
-          others: async (cluster, number) => othersOnCluster(readRegistry((await dashboard.find())?.body ?? ''), cluster, number),
-          hasCluster: (name) => config !== null && clusterPort(config, name) !== null,
-          observe: async (clusterName, poolName) => {
-            const pool = config?.clusters[clusterName]?.pools[poolName];
-            const port = config && pool ? clusterPort(config, clusterName) : null;
-            return port && pool ? port.observePool(pool) : null;
-          },
+          ...adaptersFor(octokit, ref.owner, ref.repo, config),
           ...(refreshInfra !== undefined ? { refreshInfra } : {}),
           ...(loadTestUpdate ? { loadTestUpdate } : {}),
         });
-        const run = result.loadTestToStart;
-        const cluster = run && config ? clusterPort(config, run.clusterName) : null;
-        if (run && cluster) {
-          // Minutes long: run after the webhook is answered; progress and the result come back as reconciles.
-          const update = (u: LoadTestUpdate) => reconcileIssue(octokit, ref, log, undefined, u);
-          void cluster
-            .runLoadTest(run.spec, (progress) => update({ runId: run.spec.runId, status: 'running', summary: progressLine(progress) }).then(() => undefined))
-            .then((outcome) => update({ runId: run.spec.runId, status: outcome.passed ? 'passed' : 'failed', summary: resultSummary(outcome), finishedAt: clock.now().toISOString() }))
-            .catch((error: Error) => log.error({ err: error.message, run: run.spec.runId }, 'load test failed to report'));
-        }
+        if (result.loadTestToStart) startLoadTest(octokit, ref, log, config, result.loadTestToStart);
         if (result.skipped) log.debug({ reason: result.skipped }, 'ignored');
         for (const write of result.writes) metrics.inc('workshop_readiness_writes_total', { kind: write.kind });
         metrics.recordStage(`${ref.owner}/${ref.repo}#${ref.issue_number}`, result.stage);
@@ -196,22 +208,26 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
       sweepAll(app, async (octokit, owner, repo) => {
         const log = app.log.child({ sweep: `${owner}/${repo}` });
         instrument(octokit, owner);
+        const configLoad = await loadConfig(configReader(octokit, owner, repo));
+        const config = configLoad.kind === 'ok' ? configLoad.config : null;
         return sweepRepository({
-          configLoad: await loadConfig(configReader(octokit, owner, repo)),
+          configLoad,
           listOpenWorkshopIssues: openIssuesLister(octokit, owner, repo),
+          listClosedUnfinishedIssues: closedUnfinishedLister(octokit, owner, repo),
           issuePort: (number) => octokitIssuePort(octokit, { owner, repo, issue_number: number }, appId),
           dashboard: octokitDashboard(octokit, owner, repo, appId),
           clock,
           log,
           dryRun,
           repo: `${owner}/${repo}`,
-          infraRepo: infraRepoFor(octokit, owner),
+          adapters: adaptersFor(octokit, owner, repo, config),
+          startLoadTest: (number, run) => startLoadTest(octokit, { owner, repo, issue_number: number }, log, config, run),
           markerKey,
         });
       });
 
     try {
-      addHandler(httpHandler({ metrics, sweep: sweepOnce, sweepToken, ready: () => true }));
+      addHandler(httpHandler({ metrics, sweep: sweepOnce, sweepToken, ready: () => options.shutdown?.accepting ?? true }));
     } catch {
       // Loaded without an HTTP server (tests driving `probot.receive`): no endpoints to add.
       app.log.debug('no HTTP server: /healthz, /metrics and /sweep not mounted');
@@ -224,6 +240,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
         sweepOnce().catch((error: Error) => app.log.error({ err: error.message }, 'sweep failed'));
       }, every + Math.floor(Math.random() * Math.min(60_000, every / 10)));
       timer.unref();
+      options.shutdown?.onShutdown('sweep timer', () => clearInterval(timer));
     }
   };
 }

@@ -11,6 +11,7 @@ import { planInputFor } from './plan-input.js';
 import { deriveReadiness, desiredLabels, lapseStaleGrants, type Readiness } from './readiness.js';
 import { replayCommands, type Outcome, type Replay } from './replay.js';
 import { buildRequest } from './request.js';
+import { eventRecord, heldEvent, isDone, phaseOf, type Phase } from './lifecycle.js';
 import { dueNotices, type Notice } from './notices.js';
 import { parseDateTime } from './values/index.js';
 import type { Problem, WorkshopRequest } from './types.js';
@@ -43,6 +44,8 @@ export interface Evaluation {
   plan: Plan | null;
   planHash: string | null;
   readiness: Readiness;
+  /** Where the request is in its life (lifecycle.ts). */
+  phase: Phase;
   replay: Replay;
   labels: string[];
   state: MarkerState;
@@ -57,7 +60,9 @@ export interface Evaluation {
 export function evaluate(input: EvaluateInput): Evaluation {
   const { issue, config, previous } = input;
   const fields = extractFields(issue.body, input.form);
-  const built = buildRequest({ title: issue.title, fields, config, now: input.now });
+  // Once the event's pre-warm lead began, the request is compared with what was approved, not re-judged.
+  const held = heldEvent(previous, input.now);
+  const built = buildRequest({ title: issue.title, fields, config, now: input.now, acceptedStart: previous.material?.start ?? null });
   const request = built.request;
   const reqHash = request ? hashRequest(request) : null;
 
@@ -79,7 +84,7 @@ export function evaluate(input: EvaluateInput): Evaluation {
   const plan = planInput ? computePlan(planInput) : null;
   const currentPlanHash = request && reqHash && plan ? hashPlan(reqHash, replay.assumptions, plan) : null;
 
-  const material = request ? clipValues(materialFields(request)) : previous.material;
+  const material = held ? previous.material : request ? clipValues(materialFields(request)) : previous.material;
   const readiness = deriveReadiness({
     problems: built.problems,
     plan,
@@ -87,9 +92,11 @@ export function evaluate(input: EvaluateInput): Evaluation {
     replay,
     automatedLoadTest: previous.loadTest,
     changes: request ? describeChanges(previous.material, clipValues(materialFields(request))) : [],
+    heldPlanHash: held?.planHash ?? null,
   });
+  const approved = readiness.stage === 'go' && !readiness.onHold && plan && currentPlanHash ? { planHash: currentPlanHash, plan } : null;
 
-  const settled = lapseStaleGrants(replay.state, previous.loadTest, currentPlanHash);
+  const settled = lapseStaleGrants(replay.state, previous.loadTest, [currentPlanHash, held?.planHash ?? null]);
   const state: MarkerState = {
     ...previous,
     stage: readiness.stage,
@@ -98,7 +105,10 @@ export function evaluate(input: EvaluateInput): Evaluation {
     material,
     commands: { ...settled.commands, shown: withShown(settled.commands.shown, currentPlanHash, input.now) },
     loadTest: settled.loadTest,
+    event: eventRecord(previous, input.now, approved),
   };
+  const phase = phaseOf(state, plan, input.now);
+  const done = isDone(state, plan, input.now);
   const commentBody = renderStatusComment({
     stage: readiness.stage,
     readiness,
@@ -108,6 +118,8 @@ export function evaluate(input: EvaluateInput): Evaluation {
     assumptions: [...(request?.assumptions ?? []), ...replay.assumptions.map((a) => `Engineer assumption by ${a.by}: ${a.key} = ${a.text}.`)],
     config,
     state,
+    phase,
+    done,
     sections: input.sections ?? {},
     marker: encodeMarker(state, input.seal),
   });
@@ -133,8 +145,9 @@ export function evaluate(input: EvaluateInput): Evaluation {
     plan,
     planHash: currentPlanHash,
     readiness,
+    phase,
     replay,
-    labels: desiredLabels(readiness, config.labels),
+    labels: desiredLabels(readiness, config.labels, done),
     state,
     commentBody,
     ...acknowledgements(replay.outcomes, input, issue.author),

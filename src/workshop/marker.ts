@@ -107,8 +107,26 @@ export const pullRequestRecordSchema = z.object({
   planHash: z.string().nullable(),
   /** Values the ready-mode PR replaced, restored by the scale-down PR. */
   before: z.record(z.string(), z.unknown()).default({}),
+  /** Where and until when ready mode holds: the scale-down is built from these, never from a fresh plan. */
+  cluster: z.string().optional(),
+  pool: z.string().optional(),
+  /** The ready-mode PR must be merged by then (the pre-warm lead before the first day). */
+  mergeBy: z.string().optional(),
+  /** When the event ends and the scale-down is due. */
+  scaleDownAt: z.string().optional(),
 });
 export type PullRequestRecord = z.infer<typeof pullRequestRecordSchema>;
+
+export const eventRecordSchema = z.object({
+  planHash: z.string(),
+  /** Start of the first day's ready-mode window (day start − lead): from then on the plan is frozen. */
+  start: z.string(),
+  /** End of the last day: the event is over and the scale-down is due. */
+  end: z.string(),
+  /** Warm nodes the approved plan put in place: what the pre-flight expects to find. */
+  warmNodes: z.number().int().nonnegative().optional(),
+});
+export type EventRecord = z.infer<typeof eventRecordSchema>;
 
 export const markerStateSchema = z.object({
   v: z.literal(2),
@@ -122,6 +140,8 @@ export const markerStateSchema = z.object({
   pullRequests: z.array(pullRequestRecordSchema).default([]),
   /** Keys of one-time notices already posted (reminders, closing summary). */
   notices: z.array(z.string()).default([]),
+  /** The approved plan the event runs on, frozen once its pre-warm lead begins (see workshop/lifecycle.ts). */
+  event: eventRecordSchema.nullable().default(null),
 });
 export type MarkerState = z.infer<typeof markerStateSchema>;
 

@@ -4,6 +4,7 @@ import { preflightCheck } from '../kube/preflight.js';
 import { safeLogin } from '../text/escape.js';
 import type { MarkerState } from './marker.js';
 import type { Readiness } from './readiness.js';
+import { eventEnd, readyRecord, scaleDownRecord } from './lifecycle.js';
 import type { WorkshopRequest } from './types.js';
 
 /**
@@ -59,7 +60,7 @@ export function dueNotices(input: NoticeInput): Notice[] {
   }
 
   const plan = input.plan;
-  const ready = input.state.pullRequests.find((r) => r.phase === 'ready');
+  const ready = readyRecord(input.state);
   const firstWindow = plan?.readyMode.windows[0];
   if (plan && firstWindow && ready?.state === 'open') {
     const mergeBy = DateTime.fromISO(firstWindow.start);
@@ -79,7 +80,8 @@ export function dueNotices(input: NoticeInput): Notice[] {
       now: input.now,
       windows: plan.readyMode.days,
       leadMinutes: plan.readyMode.leadMinutes,
-      plannedMinNodes: plan.readyMode.minNodes,
+      // What the approved plan put in place, not what an edit during the event would want.
+      plannedMinNodes: input.state.event?.warmNodes ?? plan.readyMode.minNodes,
       plannedPlaceholders: 0,
       observed: { readyNodes: input.observed.readyNodes, placeholdersRunning: 0 },
       readyModePrMerged: true,
@@ -90,19 +92,22 @@ export function dueNotices(input: NoticeInput): Notice[] {
     }
   }
 
-  if (plan && now >= DateTime.fromISO(plan.readyMode.scaleDownAt) && input.readiness.stage === 'go') {
-    const down = input.state.pullRequests.find((r) => r.phase === 'scale-down');
+  // After the event: once, for a request that was approved or had ready mode applied.
+  const end = eventEnd(input.state, plan);
+  if (end && now >= DateTime.fromISO(end) && (input.readiness.stage === 'go' || ready)) {
+    const down = scaleDownRecord(input.state);
+    const zone = plan?.timeZone ?? 'UTC';
     notices.push({
       key: 'closing-summary',
       body: [
         '### Workshop finished',
         '',
-        `The workshop ended on ${DateTime.fromISO(plan.readyMode.scaleDownAt).setZone(plan.timeZone).toFormat('ccc d LLL yyyy HH:mm ZZZZ')}.`,
-        `- Planned: ${plan.nodes} × ${plan.instanceType} at peak, ${plan.readyMode.minNodes} warm${plan.cost.workshopUSD !== null ? `, about $${plan.cost.workshopUSD.toFixed(2)} of nodes` : ''}.`,
+        `The workshop ended on ${DateTime.fromISO(end).setZone(zone).toFormat('ccc d LLL yyyy HH:mm ZZZZ')}.`,
+        ...(plan ? [`- Planned: ${plan.nodes} × ${plan.instanceType} at peak, ${plan.readyMode.minNodes} warm${plan.cost.workshopUSD !== null ? `, about $${plan.cost.workshopUSD.toFixed(2)} of nodes` : ''}.`] : []),
         `- Ready-mode PR: ${ready ? `${ready.url} (${ready.state})` : 'none'}.`,
-        `- Scale-down PR: ${down ? `${down.url} (${down.state})` : ready?.state === 'merged' ? 'being opened' : 'not needed'}.`,
+        `- Scale-down PR: ${down ? `${down.url} (${down.state})` : ready?.state === 'merged' ? 'being opened' : 'not needed: ready mode was never applied'}.`,
         '',
-        'The `readiness: go` label stays for the record. Close this issue once the scale-down is merged.',
+        'The stage label stays for the record; `readiness: done` is added once nothing is held for the workshop any more. Close this issue once the scale-down is merged.',
         '',
         noticeMarker('closing-summary'),
       ].join('\n'),

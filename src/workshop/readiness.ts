@@ -33,20 +33,28 @@ export interface ReadinessInput {
   automatedLoadTest: LoadTestRecord | null;
   /** What changed in the request since the last reconcile ("attendees 60 → 80"). */
   changes: string[];
+  /**
+   * The approved plan the event runs on, once its pre-warm lead began (see lifecycle.ts): approvals and
+   * results bound to it keep counting, and an edit no longer lowers the stage.
+   */
+  heldPlanHash?: string | null;
 }
 
-/** A grant counts only for the plan it was given for, and never again once that plan changed. */
-export function grantCounts(binding: { planHash: string | null; lapsed: boolean } | null, planHash: string | null): boolean {
-  return binding !== null && !binding.lapsed && binding.planHash !== null && binding.planHash === planHash;
+/**
+ * A grant counts only for the plan it was given for (the current one, or the approved plan an event
+ * runs on), and never again once that plan changed.
+ */
+export function grantCounts(binding: { planHash: string | null; lapsed: boolean } | null, planHashes: Array<string | null>): boolean {
+  return binding !== null && !binding.lapsed && binding.planHash !== null && planHashes.includes(binding.planHash);
 }
 
 /**
  * Marks the grants given for another plan as lapsed, for the marker: a lapsed grant stays lapsed even
  * if the request is edited back, so only a fresh engineer action counts again.
  */
-export function lapseStaleGrants(state: CommandState, loadTest: LoadTestRecord | null, planHash: string | null): { commands: CommandState; loadTest: LoadTestRecord | null } {
+export function lapseStaleGrants(state: CommandState, loadTest: LoadTestRecord | null, planHashes: Array<string | null>): { commands: CommandState; loadTest: LoadTestRecord | null } {
   const lapse = <T extends { planHash: string | null; lapsed: boolean }>(binding: T | null): T | null =>
-    binding && !grantCounts(binding, planHash) ? { ...binding, lapsed: true } : binding;
+    binding && !grantCounts(binding, planHashes) ? { ...binding, lapsed: true } : binding;
   const finished = loadTest && loadTest.status !== 'running' ? lapse(loadTest) : loadTest;
   return { commands: { ...state, approval: lapse(state.approval), manualLoadTest: lapse(state.manualLoadTest) }, loadTest: finished };
 }
@@ -58,11 +66,12 @@ export function lapseStaleGrants(state: CommandState, loadTest: LoadTestRecord |
  */
 export function deriveReadiness(input: ReadinessInput): Readiness {
   const { replay, planHash } = input;
+  const held = input.heldPlanHash ?? null;
   const lapsed: string[] = [];
   const because = input.changes.length ? ` because the request changed (${input.changes.join('; ')})` : ' because the plan changed';
   const current = <T extends Binding>(binding: T | null, what: string): T | null => {
     if (!binding) return null;
-    if (grantCounts(binding, planHash)) return binding;
+    if (grantCounts(binding, [planHash, held])) return binding;
     lapsed.push(
       binding.planHash === null
         ? `The ${what} by ${binding.by} was given when no plan was shown and does not count.`
@@ -76,7 +85,7 @@ export function deriveReadiness(input: ReadinessInput): Readiness {
 
   const approval = current(replay.approval, 'approval');
   const manual = current(replay.manualLoadTest, 'load-test result');
-  const loadTest = latestLoadTest(manual, input.automatedLoadTest, planHash, lapsed, because);
+  const loadTest = latestLoadTest(manual, input.automatedLoadTest, [planHash, held], lapsed, because);
   const onHold = replay.hold ? { by: replay.hold.by, reason: replay.hold.reason } : null;
   if (replay.state.unverified > 0) {
     const n = replay.state.unverified;
@@ -91,19 +100,27 @@ export function deriveReadiness(input: ReadinessInput): Readiness {
       if (loadTest?.passed) stage = approval ? 'go' : 'load-tested';
     }
   }
+  if (held && approval && loadTest?.passed) {
+    // The event is under way on the approved plan: an edit is shown, but cannot undo what the cluster holds.
+    stage = 'go';
+    if (planHash !== held) {
+      const what = input.changes.length ? ` (${input.changes.join('; ')})` : '';
+      lapsed.push(`The request was changed after the event began${what}. Readiness stays on the plan approved before the event: the cluster was prepared for it, and a change cannot be prepared in time now. If the workshop needs more, tell the hub team in a comment.`);
+    }
+  }
   return { stage, onHold, approval, loadTest, lapsed };
 }
 
 function latestLoadTest(
   manual: (Binding & { passed: boolean; evidence: string }) | null,
   automated: LoadTestRecord | null,
-  planHash: string | null,
+  planHashes: Array<string | null>,
   lapsed: string[],
   because: string,
 ): LoadTestVerdict | null {
   let auto: LoadTestVerdict | null = null;
   if (automated && automated.status !== 'running') {
-    if (grantCounts(automated, planHash)) {
+    if (grantCounts(automated, planHashes)) {
       auto = { passed: automated.status === 'passed', source: 'automated', summary: automated.summary, by: null, at: automated.finishedAt ?? automated.startedAt };
     } else {
       lapsed.push(`The automated load test ${automated.runId} was for an earlier plan and no longer counts${automated.lapsed ? '' : because}.`);
@@ -118,7 +135,7 @@ function latestLoadTest(
 }
 
 /** The full desired set of this app's labels for a stage. */
-export function desiredLabels(readiness: Pick<Readiness, 'stage' | 'onHold'>, names: LabelNames): string[] {
+export function desiredLabels(readiness: Pick<Readiness, 'stage' | 'onHold'>, names: LabelNames, done = false): string[] {
   const stageLabel: Record<Stage, string> = {
     'needs-info': names.needsInfo,
     scoped: names.scoped,
@@ -128,12 +145,13 @@ export function desiredLabels(readiness: Pick<Readiness, 'stage' | 'onHold'>, na
   };
   const labels = [stageLabel[readiness.stage]];
   if (readiness.onHold) labels.push(names.onHold);
+  if (done) labels.push(names.done);
   return labels;
 }
 
 /** Every label this app manages (to know which to remove). */
 export function managedLabels(names: LabelNames): string[] {
-  return [names.needsInfo, names.scoped, names.modeled, names.loadTested, names.go, names.onHold];
+  return [names.needsInfo, names.scoped, names.modeled, names.loadTested, names.go, names.onHold, names.done];
 }
 
 /** Colour and description for each managed label, used when a label has to be created. */
@@ -145,6 +163,7 @@ export function labelStyle(name: string, names: LabelNames): { color: string; de
     [names.loadTested, '5319e7', 'Workshop request: load test passed for the current plan'],
     [names.go, '0e8a16', 'Workshop request: approved; infrastructure PR opened'],
     [names.onHold, 'fbca04', 'Workshop request: on hold, nothing advances'],
+    [names.done, 'bfdadc', 'Workshop request: the event is over and nothing is held for it any more'],
   ];
   const found = styles.find(([label]) => label === name);
   return found ? { color: found[1], description: found[2] } : { color: 'ededed', description: '' };

@@ -39,6 +39,12 @@ export interface BuildRequestInput {
   config: Config;
   /** ISO instant the request is judged at (the clock is an adapter). */
   now: string;
+  /**
+   * The start the app already accepted while it was still ahead (from its own, trusted marker). A start
+   * in the past is a problem only when it differs from this one: a request valid when made stays valid
+   * through its event.
+   */
+  acceptedStart?: string | null;
 }
 
 export type BuildRequestResult =
@@ -142,6 +148,7 @@ type Timing = Pick<WorkshopRequest, 'timeZone' | 'start' | 'end' | 'dailyHours'>
 function assembleTiming(
   fields: { start_date: string | null; end_date: string | null; daily_hours: string | null },
   now: string,
+  acceptedStart: string | null,
 ): { value: Timing | null; problems: Problem[] } {
   const problems: Problem[] = [];
   const missing = (field: string, hint: string) => problems.push({ field, message: `${FIELD_NAMES[field]} is missing: ${hint}` });
@@ -179,7 +186,7 @@ function assembleTiming(
   if (last <= first) {
     problems.push({ field: 'end_date', message: `${FIELD_NAMES.end_date}: the workshop ends (${end.dateOnly}) before it starts (${start.dateOnly}).` });
   }
-  if (first < DateTime.fromISO(now)) {
+  if (first < DateTime.fromISO(now) && !sameInstant(first, acceptedStart)) {
     problems.push({ field: 'start_date', message: `${FIELD_NAMES.start_date}: ${start.dateOnly} is in the past.` });
   }
   if (problems.length) return { value: null, problems };
@@ -200,6 +207,7 @@ export function buildRequest(input: BuildRequestInput): BuildRequestResult {
   const timing = assembleTiming(
     { start_date: input.fields.start_date ?? null, end_date: input.fields.end_date ?? null, daily_hours: input.fields.daily_hours ?? null },
     input.now,
+    input.acceptedStart ?? null,
   );
   const problems: Problem[] = [
     ...(parsedFields.success ? [] : parsedFields.error.issues.map((issue) => ({ field: String(issue.path[0] ?? 'request'), message: issue.message }))),
@@ -208,6 +216,10 @@ export function buildRequest(input: BuildRequestInput): BuildRequestResult {
   const request = parsedFields.success && timing.value ? assembleRequest(input.title, parsedFields.data, timing.value) : null;
   if (problems.length || !request) return { ok: false, request: null, problems: inFormOrder(dedupe(problems)) };
   return { ok: true, request, problems: [] };
+}
+
+function sameInstant(time: DateTime, iso: string | null): boolean {
+  return iso !== null && DateTime.fromISO(iso).toMillis() === time.toMillis();
 }
 
 const FORM_ORDER = Object.keys(FIELD_NAMES);

@@ -64,7 +64,7 @@ describe('clock-driven notices (fake clock)', () => {
     const [summary] = dueNotices(input({ ...base, now: '2027-03-12T23:01:00Z' }));
     expect(summary?.key).toBe('closing-summary');
     expect(summary?.body).toContain('16 × n2-highmem-4 at peak');
-    expect(summary?.body).toContain('`readiness: go` label stays for the record');
+    expect(summary?.body).toContain('The stage label stays for the record; `readiness: done` is added once nothing is held');
   });
 
   test('DST: a workshop in Auckland across the April change is judged on absolute instants', () => {

@@ -128,7 +128,7 @@ describe('replayCommands + deriveReadiness', () => {
 
   test('finding 2: a grant that lapsed stays lapsed when the request is edited back to the old plan', () => {
     const first = replayCommands(base([comment('alice', '/loadtest pass x'), comment('bob', '/approve')]));
-    const lapsed = lapseStaleGrants(first.state, null, 'plan-2').commands; // the requester edited: plan-2
+    const lapsed = lapseStaleGrants(first.state, null, ['plan-2']).commands; // the requester edited: plan-2
     expect(lapsed.approval?.lapsed).toBe(true);
     const back = stageOf(base([], { previous: lapsed }), 'plan-1'); // and edited back: plan-1 again
     expect(back.readiness.stage).toBe('modeled');

@@ -39,7 +39,7 @@ describe('parseDateTime', () => {
 
   describe('numeric dates', () => {
     test.each([
-      // US order, month first.
+      // Month first in a US zone (named for confirmation, see below).
       ['3/10/2027', '2027-03-10'],
       ['03/10/2027', '2027-03-10'],
       ['3/10/27', '2027-03-10'],
@@ -50,8 +50,26 @@ describe('parseDateTime', () => {
       ['10.03.2027', '2027-03-10'],
       ['2027/03/10', '2027-03-10'],
     ])('%j → %s', (text, date) => {
-      const result = parseDateTime(text, { now: NOW, defaultZone: 'UTC' });
+      const result = parseDateTime(text, { now: NOW, defaultZone: 'America/Chicago' });
       expect(result.ok && result.value.dateOnly).toBe(date);
+    });
+
+    test.each([
+      ['04/03/2027', 'Europe/Berlin', '2027-03-04', '04/03 was read as 4 March (day first, as usual in Europe/Berlin), not 3 April'],
+      ['04/03/2027', 'America/Chicago', '2027-04-03', '04/03 was read as 3 April (month first, as usual in America/Chicago), not 4 March'],
+      ['04/03/2027 10:00 CET', 'America/Chicago', '2027-03-04', '04/03 was read as 4 March (day first, as usual in Europe/Berlin), not 3 April'],
+    ])('%j in %s is read the usual way there, and named for confirmation', (text, zone, date, confirm) => {
+      const result = parseDateTime(text, { now: NOW, defaultZone: zone });
+      expect(result.ok && result.value.dateOnly).toBe(date);
+      expect(result.ok && result.confirm).toBe(confirm);
+    });
+
+    test('a reading already in the past is ruled out, and nothing is left to confirm', () => {
+      // On 1 June 2026, 05/07/26 in Chicago cannot be 7 May (past): it is 5 July, whatever the usual order there.
+      const result = parseDateTime('05/07/26', { now: NOW, defaultZone: 'America/Chicago' });
+      expect(result).toMatchObject({ ok: true, value: { dateOnly: '2026-07-05' } });
+      expect(result.ok && result.confirm).toBeUndefined();
+      expect(parseDateTime('13/03/2027', { now: NOW, defaultZone: 'America/Chicago' })).not.toHaveProperty('confirm');
     });
   });
 
@@ -152,12 +170,25 @@ describe('parseDailyHours', () => {
     ['01:00-04:00 UTC', '01:00', '04:00', 'UTC'],
     ['daily 9-5 ET', '09:00', '17:00', 'America/New_York'],
     ['ET 9am-5pm', '09:00', '17:00', 'America/New_York'],
-    ['9am-5pm, Mon-Fri', '09:00', '17:00', null],
     ['9am-5pm Central Time (US & Canada)', '09:00', '17:00', 'America/Chicago'],
     ['9am - 5pm (UTC+2)', '09:00', '17:00', 'UTC+2'],
     ['9:00 a.m. – 4:30 p.m. Pacific', '09:00', '16:30', 'America/Los_Angeles'],
   ])('%j → %s–%s %s', (text, start, end, zone) => {
     expect(parseDailyHours(text)).toEqual({ ok: true, value: { start, end, zone } });
+  });
+
+  test.each([
+    ['9am-5pm, Mon-Fri', { start: '09:00', end: '17:00', zone: null, weekdays: [1, 2, 3, 4, 5] }],
+    ['Tuesdays and Thursdays 1-4pm America/Los_Angeles', { start: '13:00', end: '16:00', zone: 'America/Los_Angeles', weekdays: [2, 4] }],
+    ['Mon, Wed, Fri 10am-12pm ET', { start: '10:00', end: '12:00', zone: 'America/New_York', weekdays: [1, 3, 5] }],
+    ['weekdays 9:00-17:00 Europe/Berlin', { start: '09:00', end: '17:00', zone: 'Europe/Berlin', weekdays: [1, 2, 3, 4, 5] }],
+    ['10pm - 2am Pacific', { start: '22:00', end: '02:00', zone: 'America/Los_Angeles' }],
+    ['6pm - midnight', { start: '18:00', end: '00:00', zone: null }],
+    ['830am – 5pm US/Eastern', { start: '08:30', end: '17:00', zone: 'America/New_York' }],
+    ['12 pm - 530 pm PT', { start: '12:00', end: '17:30', zone: 'America/Los_Angeles' }],
+    ['1:00pm - 5pm CST (New Orleans, USA)', { start: '13:00', end: '17:00', zone: 'America/Chicago' }],
+  ])('%j: weekdays, overnight hours, times without a colon, a place after the zone', (text, value) => {
+    expect(parseDailyHours(text)).toEqual({ ok: true, value });
   });
 
   test('the default zone applies when none is written, and not when one is', () => {
@@ -172,13 +203,12 @@ describe('parseDailyHours', () => {
   });
 
   test.each([
-    ['5pm-9am', 'the hours end (09:00) before they start (17:00); write hours within one day, like 9am - 5pm'],
-    ['17:00-09:00 UTC', 'the hours end (09:00) before they start (17:00); write hours within one day, like 9am - 5pm'],
+    ['5pm-9am', 'the hours end (09:00) before they start (17:00); write them like 9am - 5pm America/Chicago'],
+    ['17:00-09:00 UTC', 'the hours end (09:00) before they start (17:00); write them like 9am - 5pm America/Chicago'],
     ['9am-9am', 'the hours start and end at the same time (09:00)'],
-    ['6pm - midnight', 'the hours must end before midnight; write 18:00 - 23:59 for a day that runs to midnight'],
     ['25:00-26:00', '"25:00-26:00" has a time of day that does not exist; write the hours like 9am - 5pm'],
     ['13pm-4pm', '"13pm-4pm" has a time of day that does not exist; write the hours like 9am - 5pm'],
-    ['9am-5pm Narnia', 'could not read the time zone in "9am-5pm Narnia"; write the hours like 9am - 5pm America/Chicago'],
+    ['9am-5pm Narnia', 'could not read the time zone in "9am-5pm Narnia"; write them like 9am - 5pm America/Chicago'],
     ['lots', 'could not read "lots" as daily hours; write them like 9am - 5pm America/Chicago'],
     ['all day', 'could not read "all day" as daily hours; write them like 9am - 5pm America/Chicago'],
   ])('%j fails: %s', (text, expected) => {

@@ -93,54 +93,157 @@ describe('huge and pathological inputs are failures, quickly', () => {
   });
 });
 
+/**
+ * Values in the shapes people write, so the success branches below run hundreds of times (counted
+ * and asserted): random text alone reaches them a handful of times in 600 runs.
+ */
+const ZONE_WORDS = ['America/Chicago', 'US/Pacific', 'Europe/Berlin', 'CT', 'CST', 'PT', 'ET', 'CET', 'UTC', 'UTC+2', 'GMT-5', 'Central Time', 'Asia/Kolkata', ''];
+const dateText = fc
+  .tuple(
+    fc.date({ min: new Date('2026-07-01T00:00:00Z'), max: new Date('2030-12-31T00:00:00Z'), noInvalidDate: true }),
+    fc.constantFrom('yyyy-MM-dd', 'yyyy-MM-dd HH:mm', 'MMMM d, yyyy', 'MMM d yyyy, h a', 'd MMMM yyyy HH:mm', 'M/d/yyyy', 'dd.MM.yyyy', 'MMMM d'),
+    fc.constantFrom(...ZONE_WORDS),
+    fc.constantFrom('', ' ', '**', '`'),
+  )
+  .map(([date, format, zone, wrap]) => `${wrap}${DateTime.fromJSDate(date, { zone: 'UTC' }).toFormat(format)} ${zone}${wrap}`.trim());
+const hoursText = fc
+  .tuple(fc.integer({ min: 0, max: 22 }), fc.integer({ min: 1, max: 12 }), fc.constantFrom('h24', 'ampm', 'bare'), fc.constantFrom(' - ', '-', ' to ', '–'), fc.constantFrom(...ZONE_WORDS))
+  .map(([start, length, style, separator, zone]) => {
+    const end = Math.min(start + length, 23);
+    const write = (h: number) => (style === 'h24' ? `${String(h).padStart(2, '0')}:00` : style === 'ampm' ? `${h % 12 || 12}${h < 12 ? 'am' : 'pm'}` : String(h % 12 || 12));
+    return `${write(start)}${separator}${write(end)} ${zone}`.trim();
+  });
+const countText = fc
+  .tuple(fc.integer({ min: 0, max: 5000 }), fc.integer({ min: 1, max: 5000 }), fc.constantFrom('{a}', '~{a}', 'about {a} people', '{a}-{b}', 'up to {b}', '{b}+', '{a} students'))
+  .map(([a, b, shape]) => shape.replace('{a}', a.toLocaleString('en-US')).replace('{b}', String(b)));
+const amountText = fc
+  .tuple(fc.constantFrom('0', '0.5', '1', '2', '4', '16', '500', '1,024', '-2'), fc.constantFrom('', ' GB', 'GiB', ' MB', 'm', ' cores', ' CPUs', ' TB', ' GB RAM per user', ' xyz'))
+  .map(([n, unit]) => `${n}${unit}`);
+const zoneText = fc.constantFrom(...ZONE_WORDS, 'Mars/Olympus', 'Central', 'London time', 'UTC+14', 'UTC+15', 'us/eastern', 'PST (US & Canada)');
+const realistic = fc.oneof(dateText, hoursText, countText, amountText, zoneText, anyText);
+
+/** Runs `property` over `runs` values and returns how many reached the success branch. */
+function countSuccesses(arbitrary: fc.Arbitrary<string>, runs: number, property: (text: string) => boolean): number {
+  let successes = 0;
+  fc.assert(
+    fc.property(arbitrary, (text) => {
+      if (property(text)) successes++;
+    }),
+    { numRuns: runs },
+  );
+  return successes;
+}
+
 describe('properties of successful results', () => {
   test('parseTimeZone only returns zones luxon accepts', () => {
-    fc.assert(
-      fc.property(anyText, (text) => {
-        const r = parseTimeZone(text);
-        if (r.ok) expect(DateTime.fromObject({ year: 2027, month: 1, day: 1 }, { zone: r.value }).isValid).toBe(true);
-      }),
-      { numRuns: 600 },
-    );
+    const successes = countSuccesses(fc.oneof(zoneText, realistic), 600, (text) => {
+      const r = parseTimeZone(text);
+      if (r.ok) expect(DateTime.fromObject({ year: 2027, month: 1, day: 1 }, { zone: r.value }).isValid).toBe(true);
+      return r.ok;
+    });
+    expect(successes).toBeGreaterThanOrEqual(200);
   });
 
   test('parseDateTime: iso, zone and dateOnly agree', () => {
-    fc.assert(
-      fc.property(anyText, (text) => {
-        const r = parseDateTime(text, { now: NOW, defaultZone: 'America/Chicago' });
-        if (!r.ok) return;
-        const dt = DateTime.fromISO(r.value.iso, { zone: r.value.zone });
-        expect(dt.isValid).toBe(true);
-        expect(dt.toISODate()).toBe(r.value.dateOnly);
-      }),
-      { numRuns: 600 },
-    );
+    const successes = countSuccesses(fc.oneof(dateText, dateText, realistic), 600, (text) => {
+      const r = parseDateTime(text, { now: NOW, defaultZone: 'America/Chicago' });
+      if (!r.ok) return false;
+      const dt = DateTime.fromISO(r.value.iso, { zone: r.value.zone });
+      expect(dt.isValid).toBe(true);
+      expect(dt.toISODate()).toBe(r.value.dateOnly);
+      return true;
+    });
+    expect(successes).toBeGreaterThanOrEqual(250);
   });
 
   test('parseDailyHours: HH:mm, start before end', () => {
-    fc.assert(
-      fc.property(anyText, (text) => {
-        const r = parseDailyHours(text);
-        if (!r.ok) return;
-        expect(r.value.start).toMatch(/^([01]\d|2[0-3]):[0-5]\d$/);
-        expect(r.value.end).toMatch(/^([01]\d|2[0-3]):[0-5]\d$/);
-        expect(r.value.start < r.value.end).toBe(true);
-      }),
-      { numRuns: 600 },
-    );
+    const successes = countSuccesses(fc.oneof(hoursText, hoursText, realistic), 600, (text) => {
+      const r = parseDailyHours(text);
+      if (!r.ok) return false;
+      expect(r.value.start).toMatch(/^([01]\d|2[0-3]):[0-5]\d$/);
+      expect(r.value.end).toMatch(/^([01]\d|2[0-3]):[0-5]\d$/);
+      expect(r.value.start < r.value.end).toBe(true);
+      return true;
+    });
+    expect(successes).toBeGreaterThanOrEqual(250);
   });
 
   test('numbers: counts are positive integers; memory, CPU positive; sizes non-negative', () => {
+    const hits = { count: 0, memory: 0, cpu: 0, size: 0 };
+    countSuccesses(fc.oneof(countText, amountText, amountText, realistic), 800, (text) => {
+      const count = parseCount(text);
+      if (count.ok) {
+        hits.count++;
+        expect(Number.isSafeInteger(count.value) && count.value >= 1).toBe(true);
+      }
+      const memory = parseMemory(text);
+      if (memory.ok && memory.value !== null) {
+        hits.memory++;
+        expect(memory.value).toBeGreaterThan(0);
+      }
+      const cpu = parseCpu(text);
+      if (cpu.ok && cpu.value !== null) {
+        hits.cpu++;
+        expect(cpu.value).toBeGreaterThan(0);
+      }
+      const size = parseSizeGB(text);
+      if (size.ok && size.value !== null) {
+        hits.size++;
+        expect(size.value).toBeGreaterThanOrEqual(0);
+      }
+      return false;
+    });
+    expect(hits.count).toBeGreaterThanOrEqual(150);
+    expect(hits.memory).toBeGreaterThanOrEqual(100);
+    expect(hits.cpu).toBeGreaterThanOrEqual(100);
+    expect(hits.size).toBeGreaterThanOrEqual(100);
+  });
+});
+
+describe('every parser stays under 50 ms on 100 KB adversarial text', () => {
+  const ALL: Array<[string, (text: string) => unknown]> = [
+    ...PARSERS,
+    ['findTimeZone', findTimeZone],
+    ['isHubDefaultChoice', isHubDefaultChoice],
+  ];
+  const DELIMITERS = ['`', '**', '__', '*', '"', '\u201c', '(', ')', '[', '- [X] ', '9-', '9:', 'a/', '/', ' ', '\u00a0', '\u200d', '😀', 'é', '### ', ': ', '1,', '.', 'am ', 'to ', 'America/', 'UTC+', '\n'];
+  const adversarial = fc
+    .tuple(
+      fc.array(fc.constantFrom(...DELIMITERS), { minLength: 1, maxLength: 3 }),
+      fc.constantFrom('', 'a', '60', '9am - 5pm CT', '2027-03-10', '`'),
+      fc.boolean(),
+    )
+    .map(([unit, tail, nested]) => {
+      const piece = unit.join('');
+      const times = Math.ceil(100_000 / piece.length);
+      if (!nested) return piece.repeat(times) + tail;
+      const half = Math.ceil(times / 2);
+      return piece.repeat(half) + tail + [...piece].reverse().join('').repeat(half);
+    });
+
+  test.each(ALL)('%s', (_name, parse) => {
     fc.assert(
-      fc.property(anyText, (text) => {
-        const count = parseCount(text);
-        if (count.ok) expect(Number.isSafeInteger(count.value) && count.value >= 1).toBe(true);
-        for (const r of [parseMemory(text), parseCpu(text)]) if (r.ok && r.value !== null) expect(r.value).toBeGreaterThan(0);
-        const size = parseSizeGB(text);
-        if (size.ok && size.value !== null) expect(size.value).toBeGreaterThanOrEqual(0);
+      fc.property(adversarial, (text) => {
+        expect(text.length).toBeGreaterThanOrEqual(100_000);
+        const started = process.hrtime.bigint();
+        parse(text);
+        expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(50);
       }),
-      { numRuns: 600 },
+      { numRuns: 60 },
     );
+  });
+
+  test('an attendees field of 6,000 backticks and a letter is refused at once (it once took 92 s)', () => {
+    const started = process.hrtime.bigint();
+    const result = parseCount('`'.repeat(6000) + 'a');
+    expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(50);
+    expect(result).toMatchObject({ ok: false, reason: expect.stringContaining('too long') });
+  });
+
+  test('the backtick wrapper is still removed from short values', () => {
+    expect(parseCount('``60``')).toEqual({ ok: true, value: 60 });
+    expect(parseCount('**60**')).toEqual({ ok: true, value: 60 });
+    expect(parseCount('`'.repeat(500) + '60' + '`'.repeat(500))).toEqual({ ok: true, value: 60 });
   });
 });
 

@@ -1,20 +1,24 @@
 /**
- * z2jh helm values where the chart is a dependency, so everything lives under `jupyterhub:`. We manage five
- * values: `scheduling.userPlaceholder.{enabled, replicas, resources.requests.cpu, resources.requests.memory}`
- * and `prePuller.continuous.enabled`. Edits splice the text (comments and layout stay), missing maps are
- * created as indented blocks, and every result is re-read and compared before it is returned.
+ * The helm-values patch, top to bottom: read what the file holds, patch it for ready mode, restore it for the
+ * scale-down, and prove every result before returning it.
+ *
+ * z2jh helm values where the chart is a dependency, so everything lives under `jupyterhub:`. The values we
+ * manage are listed, with how each is read and written, in managed.ts. Edits splice the text (comments and
+ * layout stay; the primitives are in yaml-splice.ts), missing maps are created as indented blocks, and every
+ * result is re-read and compared before it is returned.
  *
  * Written forms: booleans and replicas as YAML literals, cpu as a plain number of cores (`3.5`, rounded down to
  * the millicore), memory as a quantity string with a binary suffix (`28.5Gi`, see quantity.ts; rounded down to
  * a whole byte), keeping the quotes an existing value had.
  */
-import { isScalar, type Document } from 'yaml';
+import { diffLines } from 'diff';
+import { isScalar, parseDocument, type Document } from 'yaml';
 import type { PlaceholderSizing } from '../types.js';
-import { formatMemory, parseCpu, parseMemory, sameCpu } from './quantity.js';
-import { insertPath, lookup, parseYaml, removeKey, setScalar, type YamlSplice } from './yaml-splice.js';
-import { LEAVES, MAPS, checkSizing, checkSnapshot, leafValue, unchangedElsewhere, writableSizing, type LeafName } from './checks.js';
+import { sameCpu } from './quantity.js';
+import { applySplice, insertPath, lookup, parseYaml, removeKey, setScalar, sourceOf, type YamlSplice } from './yaml-splice.js';
+import { LEAF_NAMES, LEAVES, MANAGED_LINE, MAPS, checkSizing, checkSnapshot, writableSizing, type LeafName } from './managed.js';
 
-export type { LeafName } from './checks.js';
+export type { LeafName } from './managed.js';
 
 /**
  * Exactly what the managed keys held before a patch, so a scale-down can give back the original bytes even
@@ -37,8 +41,12 @@ export type PlaceholderPatchResult =
   | { ok: true; text: string; before: PlaceholderSizing | null; snapshot: PlaceholderSnapshot; changed: boolean }
   | { ok: false; error: string };
 
+type Failure = { ok: false; error: string };
+
 const LABEL = 'helm values file';
-const fail = (why: string): { ok: false; error: string } => ({ ok: false, error: why });
+const fail = (why: string): Failure => ({ ok: false, error: why });
+
+// ── 1. Read ─────────────────────────────────────────────────────────────────────────────────────────────
 
 /** Reads the managed values; an error when the file does not parse or a value has the wrong type. */
 export function readPlaceholders(text: string): PlaceholderRead {
@@ -46,21 +54,22 @@ export function readPlaceholders(text: string): PlaceholderRead {
   if (!parsed.ok) return fail(`The ${LABEL} does not parse (${parsed.error}). Fix the YAML before asking for user placeholders.`);
   const values = {} as Record<LeafName, string | null>;
   const typed: Partial<Record<LeafName, boolean | number>> = {};
-  for (const leaf of Object.keys(LEAVES) as LeafName[]) {
-    const found = lookup(parsed.doc, LEAVES[leaf]);
+  for (const leaf of LEAF_NAMES) {
+    const { path, read } = LEAVES[leaf];
+    const found = lookup(parsed.doc, path);
     values[leaf] = null;
-    if (found.kind === 'blocked') return fail(`In the ${LABEL}, ${found.why}, so ${LEAVES[leaf].join('.')} cannot be read. Fix that key by hand.`);
+    if (found.kind === 'blocked') return fail(`In the ${LABEL}, ${found.why}, so ${path.join('.')} cannot be read. Fix that key by hand.`);
     if (found.kind !== 'found' || found.value === null) continue;
     const node = found.value;
-    const value = leafValue(leaf, isScalar(node) ? node.value : undefined);
+    const value = read(isScalar(node) ? node.value : undefined);
     if (value === null) {
-      return fail(`In the ${LABEL}, ${LEAVES[leaf].join('.')} is \`${source(text, found)}\`, which is not a valid ${leaf} value. Correct it by hand.`);
+      return fail(`In the ${LABEL}, ${path.join('.')} is \`${sourceOf(text, found)}\`, which is not a valid ${leaf} value. Correct it by hand.`);
     }
-    values[leaf] = source(text, found);
+    values[leaf] = sourceOf(text, found);
     typed[leaf] = value;
   }
   const maps = MAPS.filter((path) => lookup(parsed.doc, path.split('.')).kind === 'found');
-  const complete = (Object.keys(LEAVES) as LeafName[]).every((leaf) => typed[leaf] !== undefined);
+  const complete = LEAF_NAMES.every((leaf) => typed[leaf] !== undefined);
   const sizing: PlaceholderSizing | null = complete
     ? {
         enabled: typed.enabled as boolean,
@@ -73,6 +82,8 @@ export function readPlaceholders(text: string): PlaceholderRead {
   return { ok: true, sizing, snapshot: { values, maps } };
 }
 
+// ── 2. Patch (ready mode) ───────────────────────────────────────────────────────────────────────────────
+
 /**
  * Sets all five values (creating missing maps); values that already mean the same are left as written.
  * cpu is rounded down to the millicore and memory down to a whole byte (see writableSizing).
@@ -84,13 +95,36 @@ export function patchPlaceholders(text: string, requested: PlaceholderSizing): P
   const current = readPlaceholders(text);
   if (!current.ok) return current;
   let next = text;
-  for (const leaf of Object.keys(LEAVES) as LeafName[]) {
+  for (const leaf of LEAF_NAMES) {
     const edited = setLeaf(next, leaf, sizing);
     if (typeof edited !== 'string') return edited;
     next = edited;
   }
-  return finish(text, next, current, (after) => after.sizing !== null && sameSizing(after.sizing, sizing));
+  return verified(text, next, current, (after) => after.sizing !== null && sameSizing(after.sizing, sizing));
 }
+
+/** One value set for `sizing`, unless the file already says the same. */
+function setLeaf(text: string, leaf: LeafName, sizing: PlaceholderSizing): string | Failure {
+  const parsed = parseYaml(text);
+  if (!parsed.ok) return fail(`Editing the ${LABEL} broke it (${parsed.error}); it was left unchanged. Edit it by hand.`);
+  const { path, write, same } = LEAVES[leaf];
+  const found = lookup(parsed.doc, path);
+  if (found.kind === 'found' && found.value !== null && isScalar(found.value) && same(found.value.value, sizing)) return text;
+  const quote = found.kind === 'found' && isScalar(found.value) ? found.value.type : undefined;
+  return writeLeaf(text, parsed.doc, leaf, write(sizing, quote));
+}
+
+/** Writes `wanted` at the leaf's path: in place when the key exists, else as new indented lines. */
+function writeLeaf(text: string, doc: Document.Parsed, leaf: LeafName, wanted: string): string | Failure {
+  const path = LEAVES[leaf].path;
+  const found = lookup(doc, path);
+  if (found.kind === 'blocked') return fail(`In the ${LABEL}, ${found.why}, so ${path.join('.')} cannot be set. Fix that key by hand.`);
+  const splice: YamlSplice | string = found.kind === 'found' ? setScalar(text, found, wanted) : insertPath(text, doc, found, path, wanted, leaf === 'enabled');
+  if (typeof splice === 'string') return fail(`In the ${LABEL}, ${path.join('.')} cannot be set: ${splice}. Fix that key by hand.`);
+  return applySplice(text, splice);
+}
+
+// ── 3. Restore (scale-down) ─────────────────────────────────────────────────────────────────────────────
 
 /**
  * Scale-down. With the snapshot from the patch: every value goes back to its exact source, keys that were
@@ -106,57 +140,51 @@ export function restorePlaceholders(text: string, before: PlaceholderSnapshot | 
   const current = readPlaceholders(text);
   if (!current.ok) return current;
   let next = text;
-  for (const leaf of Object.keys(LEAVES) as LeafName[]) {
+  for (const leaf of LEAF_NAMES) {
     const edited = restoreLeaf(next, leaf, snapshot.values[leaf]);
     if (typeof edited !== 'string') return edited;
     next = edited;
   }
+  const pruned = removeCreatedMaps(next, snapshot.maps);
+  if (typeof pruned !== 'string') return pruned;
+  const wanted = JSON.stringify(snapshot.values);
+  return verified(text, pruned, current, (after) => JSON.stringify(after.snapshot.values) === wanted);
+}
+
+/** One value back to its recorded source, or removed when it was absent. */
+function restoreLeaf(text: string, leaf: LeafName, wanted: string | null): string | Failure {
+  const parsed = parseYaml(text);
+  if (!parsed.ok) return fail(`Editing the ${LABEL} broke it (${parsed.error}); it was left unchanged. Edit it by hand.`);
+  const found = lookup(parsed.doc, LEAVES[leaf].path);
+  if (wanted !== null) return found.kind === 'found' && sourceOf(text, found) === wanted ? text : writeLeaf(text, parsed.doc, leaf, wanted);
+  if (found.kind !== 'found') return text;
+  const splice = removeKey(text, found.pair);
+  if (typeof splice === 'string') return fail(`In the ${LABEL}, ${LEAVES[leaf].path.join('.')} cannot be removed: ${splice}. Remove it by hand.`);
+  return applySplice(text, splice);
+}
+
+/** Removes the now-empty maps that did not exist before the patch (`existed`), deepest first. */
+function removeCreatedMaps(text: string, existed: string[]): string | Failure {
+  let next = text;
   // Deepest first, so a map emptied by removing its only child goes too.
   for (const path of [...MAPS].reverse()) {
-    if (snapshot.maps.includes(path)) continue;
+    if (existed.includes(path)) continue;
     const parsed = parseYaml(next);
     const found = parsed.ok ? lookup(parsed.doc, path.split('.')) : null;
     if (found?.kind !== 'found' || found.value !== null) continue;
     const splice = removeKey(next, found.pair);
     if (typeof splice === 'string') return fail(`In the ${LABEL}, ${path} cannot be removed: ${splice}. Remove it by hand.`);
-    next = apply(next, splice);
+    next = applySplice(next, splice);
   }
-  const wanted = JSON.stringify(snapshot.values);
-  return finish(text, next, current, (after) => JSON.stringify(after.snapshot.values) === wanted);
+  return next;
 }
 
-function setLeaf(text: string, leaf: LeafName, sizing: PlaceholderSizing): string | { ok: false; error: string } {
-  const parsed = parseYaml(text);
-  if (!parsed.ok) return fail(`Editing the ${LABEL} broke it (${parsed.error}); it was left unchanged. Edit it by hand.`);
-  const found = lookup(parsed.doc, LEAVES[leaf]);
-  if (found.kind === 'found' && found.value !== null && isScalar(found.value) && sameValue(leaf, found.value.value, sizing)) {
-    return text;
-  }
-  const quote = found.kind === 'found' && isScalar(found.value) ? found.value.type : undefined;
-  return write(text, parsed.doc, leaf, desiredSource(leaf, sizing, quote));
-}
+// ── 4. Proof: the edit took, and touched nothing else ───────────────────────────────────────────────────
 
-function restoreLeaf(text: string, leaf: LeafName, wanted: string | null): string | { ok: false; error: string } {
-  const parsed = parseYaml(text);
-  if (!parsed.ok) return fail(`Editing the ${LABEL} broke it (${parsed.error}); it was left unchanged. Edit it by hand.`);
-  const found = lookup(parsed.doc, LEAVES[leaf]);
-  if (wanted !== null) return found.kind === 'found' && source(text, found) === wanted ? text : write(text, parsed.doc, leaf, wanted);
-  if (found.kind !== 'found') return text;
-  const splice = removeKey(text, found.pair);
-  if (typeof splice === 'string') return fail(`In the ${LABEL}, ${LEAVES[leaf].join('.')} cannot be removed: ${splice}. Remove it by hand.`);
-  return apply(text, splice);
-}
+type ReadOk = Extract<PlaceholderRead, { ok: true }>;
 
-function write(text: string, doc: Document.Parsed, leaf: LeafName, wanted: string): string | { ok: false; error: string } {
-  const path = LEAVES[leaf];
-  const found = lookup(doc, path);
-  if (found.kind === 'blocked') return fail(`In the ${LABEL}, ${found.why}, so ${path.join('.')} cannot be set. Fix that key by hand.`);
-  const splice: YamlSplice | string = found.kind === 'found' ? setScalar(text, found, wanted) : insertPath(text, doc, found, path, wanted, leaf === 'enabled');
-  if (typeof splice === 'string') return fail(`In the ${LABEL}, ${path.join('.')} cannot be set: ${splice}. Fix that key by hand.`);
-  return apply(text, splice);
-}
-
-function finish(text: string, next: string, current: Extract<PlaceholderRead, { ok: true }>, took: (after: Extract<PlaceholderRead, { ok: true }>) => boolean): PlaceholderPatchResult {
+/** The result of an edit, after re-reading it: the values asked for, and no other setting changed. */
+function verified(text: string, next: string, current: ReadOk, took: (after: ReadOk) => boolean): PlaceholderPatchResult {
   const after = readPlaceholders(next);
   const advice = 'The file was left unchanged; set the placeholders by hand and report the file layout as a bug.';
   if (!after.ok || !took(after)) return fail(`Editing the ${LABEL} did not produce the requested placeholder values. ${advice}`);
@@ -165,37 +193,49 @@ function finish(text: string, next: string, current: Extract<PlaceholderRead, { 
   return { ok: true, text: next, before: current.sizing, snapshot: current.snapshot, changed: next !== text };
 }
 
-function desiredSource(leaf: LeafName, sizing: PlaceholderSizing, quote: string | undefined): string {
-  if (leaf === 'enabled') return String(sizing.enabled);
-  if (leaf === 'prePuller') return String(sizing.prePuller);
-  if (leaf === 'replicas') return String(sizing.replicas);
-  if (leaf === 'cpu') return String(sizing.cpu);
-  const memory = formatMemory(sizing.memoryBytes);
-  if (quote === 'QUOTE_DOUBLE') return `"${memory}"`;
-  if (quote === 'QUOTE_SINGLE') return `'${memory}'`;
-  return memory;
-}
-
-function sameValue(leaf: LeafName, value: unknown, sizing: PlaceholderSizing): boolean {
-  if (leaf === 'enabled') return value === sizing.enabled;
-  if (leaf === 'prePuller') return value === sizing.prePuller;
-  if (leaf === 'replicas') return value === sizing.replicas;
-  if (leaf === 'cpu') {
-    const cpu = parseCpu(value);
-    return cpu !== null && sameCpu(cpu, sizing.cpu);
-  }
-  return parseMemory(value) === sizing.memoryBytes;
-}
-
 function sameSizing(a: PlaceholderSizing, b: PlaceholderSizing): boolean {
   return a.enabled === b.enabled && a.replicas === b.replicas && sameCpu(a.cpu, b.cpu) && a.memoryBytes === b.memoryBytes && a.prePuller === b.prePuller;
 }
 
-function source(text: string, found: Extract<ReturnType<typeof lookup>, { kind: 'found' }>): string {
-  const range = found.value?.range;
-  return range ? text.slice(range[0], range[1]) : '';
+/** Null when `before` and `after` differ only in managed keys; otherwise what else changed. */
+export function unchangedElsewhere(before: string, after: string): string | null {
+  if (JSON.stringify(unmanaged(before)) !== JSON.stringify(unmanaged(after))) return 'other settings differ';
+  for (const part of diffLines(before, after, { ignoreNewlineAtEof: true })) {
+    if (!part.added && !part.removed) continue;
+    const line = part.value.split('\n').find((l) => l.trim() !== '' && !MANAGED_LINE.test(l));
+    if (line !== undefined) return `the line \`${line.trim()}\` was ${part.added ? 'added' : 'removed'}`;
+  }
+  return null;
 }
 
-function apply(text: string, splice: YamlSplice): string {
-  return text.slice(0, splice.start) + splice.insert + text.slice(splice.end);
+/** The file's data with managed values and any maps they leave empty taken out. */
+function unmanaged(text: string): unknown {
+  const data: unknown = parseDocument(text).toJS();
+  for (const leaf of LEAF_NAMES) deletePath(data, LEAVES[leaf].path);
+  for (const path of [...MAPS].reverse()) {
+    const segments = path.split('.');
+    const parent = walk(data, segments.slice(0, -1));
+    const key = segments[segments.length - 1] as string;
+    const value = parent?.[key];
+    if (parent && key in parent && (value === null || (typeof value === 'object' && Object.keys(value).length === 0))) {
+      delete parent[key];
+    }
+  }
+  // An empty file and one holding only maps we created both mean "no settings".
+  const empty = data === null || (typeof data === 'object' && Object.keys(data).length === 0);
+  return empty ? null : data;
+}
+
+function deletePath(data: unknown, path: readonly string[]): void {
+  const parent = walk(data, path.slice(0, -1));
+  if (parent) delete parent[path[path.length - 1] as string];
+}
+
+function walk(data: unknown, path: readonly string[]): Record<string, unknown> | null {
+  let node = data;
+  for (const key of path) {
+    if (node === null || typeof node !== 'object') return null;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node !== null && typeof node === 'object' ? (node as Record<string, unknown>) : null;
 }

@@ -140,3 +140,14 @@ function indentStep(text: string, doc: Document.Parsed): number {
   }
   return 2;
 }
+
+/** The text with `splice` applied. */
+export function applySplice(text: string, splice: YamlSplice): string {
+  return text.slice(0, splice.start) + splice.insert + text.slice(splice.end);
+}
+
+/** A found value's YAML source exactly as written (`"4G"`, `true`), or '' for an empty `key:`. */
+export function sourceOf(text: string, found: Extract<Lookup, { kind: 'found' }>): string {
+  const range = found.value?.range;
+  return range ? text.slice(range[0], range[1]) : '';
+}

@@ -1,5 +1,5 @@
 import { isHubDefaultChoice } from './choice.js';
-import { MAX_LENGTH, MISSING, failure, isMissingText, normalise, quote, readNumber, success, type ParseResult } from './common.js';
+import { MAX_LENGTH, MISSING, failure, isMissingText, normalise, quote, readNumber, success, tooLong, type ParseResult } from './common.js';
 
 /**
  * Numbers people write in a form: counts of people, memory, CPU and data sizes. Qualifiers like
@@ -50,9 +50,10 @@ const PEOPLE =
  * negative numbers and fractions are failures; placeholders (TBD, …) are `missing`.
  */
 export function parseCount(text: string): ParseResult<number> {
+  const example = 'write a number like 60, or a range like 60-80';
+  if (tooLong(text)) return failure(`is too long to be a number; ${example}`);
   if (isMissingText(text)) return MISSING;
   const t = normalise(text);
-  const example = 'write a number like 60, or a range like 60-80';
   if (t.length > MAX_LENGTH) return failure(`is too long to be a number; ${example}`);
   const core = dropQualifiers(t).replace(PEOPLE, '').trim();
   const read = amount(core);
@@ -101,6 +102,7 @@ export function parseMemory(text: string): ParseResult<number | null> {
  * the number and unit read, or a failure saying why (`noun` names what was expected).
  */
 function perUserAmount(text: string, noun: string, example: string): { value: number; unit: string } | ParseResult<never> | null {
+  if (tooLong(text)) return failure(`is too long to be ${noun}; ${example}`);
   if (isMissingText(text)) return MISSING;
   if (isHubDefaultChoice(text)) return null;
   const t = normalise(text);
@@ -151,11 +153,12 @@ const NO_DATA = /^(?:none|no data|no|nothing|zero|0|no extra data|no additional 
  * without a number ("small") and numbers without a unit are failures.
  */
 export function parseSizeGB(text: string): ParseResult<number | null> {
+  const example = 'write a number with a unit, like 5 GB';
+  if (tooLong(text)) return failure(`is too long to be a size; ${example}`);
   const lower = normalise(text).toLowerCase().replace(/[.!]+$/, '');
   if (NO_DATA.test(lower) || /^0+(?:\.0+)?\s*[a-z]*$/.test(lower)) return success(0);
   if (isMissingText(text)) return MISSING;
   if (isHubDefaultChoice(text)) return success(null);
-  const example = 'write a number with a unit, like 5 GB';
   if (lower.length > MAX_LENGTH) return failure(`is too long to be a size; ${example}`);
   const read = amount(dropQualifiers(lower).replace(/\s*\b(?:of data|data)\b/, '').replace(PER_USER, ''));
   if (read === 'negative') return failure(`${quote(text)} is negative; ${example}`);

@@ -1,4 +1,4 @@
-import { MAX_LENGTH, MISSING, failure, isMissingText, normalise, quote, success, type ParseResult } from './common.js';
+import { MAX_LENGTH, MISSING, failure, isMissingText, normalise, quote, success, tooLong, type ParseResult } from './common.js';
 
 /**
  * True when the value asks for the hub's default rather than an amount: the dropdown option "Use
@@ -6,6 +6,7 @@ import { MAX_LENGTH, MISSING, failure, isMissingText, normalise, quote, success,
  * preference", "don't know". A trailing note in brackets is ignored ("Default (2 GB)").
  */
 export function isHubDefaultChoice(text: string): boolean {
+  if (tooLong(text)) return false;
   const t = normalise(text)
     .toLowerCase()
     .replace(/\s*\([^()]*\)\s*$/, '')
@@ -29,9 +30,9 @@ const UNSURE = /^(?:maybe|possibly|probably|perhaps|not sure|unsure|don'?t know|
  * placeholders (TBD, None, …) are `missing`.
  */
 export function parseYesNo(text: string): ParseResult<boolean> {
-  if (isMissingText(text)) return MISSING;
   const ask = failure<boolean>(`could not read ${quote(text)} as an answer; answer Yes or No`);
-  if (text.length > MAX_LENGTH * 10) return ask;
+  if (tooLong(text)) return ask;
+  if (isMissingText(text)) return MISSING;
   const boxes = [...text.matchAll(/^\s*(?:[-*+]\s*)?\[([ xX])\]/gm)];
   if (boxes.length > 0) return success(boxes.some((box) => box[1] !== ' '));
   const t = normalise(text).toLowerCase();

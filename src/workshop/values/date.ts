@@ -1,6 +1,6 @@
 import * as chrono from 'chrono-node';
 import { DateTime, FixedOffsetZone, IANAZone } from 'luxon';
-import { MAX_LENGTH, MISSING, failure, isMissingText, normalise, quote, success, type ParseResult } from './common.js';
+import { MAX_LENGTH, MISSING, failure, isMissingText, normalise, quote, success, tooLong, withoutLinks, type ParseResult } from './common.js';
 import { hhmm, readTimeOfDay, spellClockWords } from './time.js';
 import { findTimeZone, parseTimeZone } from './zone.js';
 
@@ -24,6 +24,8 @@ export interface ParseDateTimeOptions {
   now: string;
   /** `HH:mm` used for `iso` when the text has no time (hasTime stays false). */
   defaultTime?: string;
+  /** Zone used in the examples of failure reasons (the request's own zone); America/Chicago otherwise. */
+  exampleZone?: string;
 }
 
 const LIKE = 'like 2027-03-10 09:00 America/Chicago';
@@ -44,6 +46,8 @@ interface Parts {
   weekday: number | null;
   /** Fixed offset in minutes found by chrono when we found no zone. */
   offset: number | null;
+  /** A slashed date whose two numbers could each be the month (04/03/2027): month first is in month/day. */
+  eitherOrder?: true;
 }
 
 /** Numeric dates: 2027-03-10, 2027/03/10, 3/10/2027 (US: month first), 10.03.2027 (day first). */
@@ -59,6 +63,7 @@ function numericDate(text: string): Parts | 'invalid-time' | null {
   let month: number;
   let day: number;
   let m: RegExpExecArray | null;
+  let eitherOrder = false;
   if ((m = /^(\d{4})([-/.])(\d{1,2})\2(\d{1,2})/.exec(t))) {
     [year, month, day] = [Number(m[1]), Number(m[3]), Number(m[4])];
   } else if ((m = /^(\d{1,2})\/(\d{1,2})(?:\/(\d{4}|\d{2}))?(?![\d/])/.exec(t))) {
@@ -66,6 +71,7 @@ function numericDate(text: string): Parts | 'invalid-time' | null {
     const [a, b] = [Number(m[1]), Number(m[2])];
     [month, day] = a > 12 && b <= 12 ? [b, a] : [a, b];
     year = m[3] === undefined ? null : m[3].length === 2 ? 2000 + Number(m[3]) : Number(m[3]);
+    if (a !== b && a >= 1 && a <= 12 && b >= 1 && b <= 12) eitherOrder = true;
   } else if ((m = /^(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})(?![\d.])/.exec(t))) {
     [day, month] = [Number(m[1]), Number(m[2])];
     year = m[3] && m[3].length === 2 ? 2000 + Number(m[3]) : Number(m[3]);
@@ -82,7 +88,7 @@ function numericDate(text: string): Parts | 'invalid-time' | null {
     if (read === null) return null;
     time = read;
   }
-  return { year, month, day, time, weekday, offset: null };
+  return { year, month, day, time, weekday, offset: null, ...(eitherOrder ? { eitherOrder } : {}) };
 }
 
 /**
@@ -206,8 +212,16 @@ function isoWithOffset(t: string, defaultZone: string | null): ParseResult<DateT
  *   "tomorrow") and anything left over that is not a date are failures.
  */
 export function parseDateTime(text: string, options: ParseDateTimeOptions): ParseResult<DateTimeValue> {
+  const result = readDateTime(text, options);
+  const zone = options.exampleZone;
+  if (result.ok || !zone || zone === 'America/Chicago') return result;
+  return { ...result, reason: result.reason.split('America/Chicago').join(zone) };
+}
+
+function readDateTime(text: string, options: ParseDateTimeOptions): ParseResult<DateTimeValue> {
+  if (tooLong(text)) return failure(`is too long to be a date; ${EXAMPLE}`);
   if (isMissingText(text)) return MISSING;
-  const t = normalise(text);
+  const t = normalise(withoutLinks(text));
   if (t.length > MAX_LENGTH) return failure(`is too long to be a date; ${EXAMPLE}`);
 
   let defaultZone: string | null = null;
@@ -245,14 +259,16 @@ export function parseDateTime(text: string, options: ParseDateTimeOptions): Pars
   if (!zone) return failure(`${quote(text)} has no time zone; add one, ${LIKE}`);
   if (!zoneOk(zone)) return failure(`the time zone ${quote(zone)} is not known`);
 
+  let confirm = found?.confirm;
+  if (parts.eitherOrder) {
+    const order = chooseOrder(parts, zone, nowDate);
+    parts = { ...parts, month: order.month, day: order.day };
+    if (order.confirm) confirm = confirm ? `${order.confirm}; ${confirm}` : order.confirm;
+  }
   let year = parts.year;
   if (year === null) {
     if (!nowDate.isValid) return failure(`${quote(text)} has no year; ${EXAMPLE}`);
-    const today = nowDate.setZone(zone).startOf('day');
-    for (let y = today.year; y <= today.year + 8 && year === null; y++) {
-      const candidate = DateTime.fromObject({ year: y, month: parts.month, day: parts.day }, { zone });
-      if (candidate.isValid && candidate >= today) year = y;
-    }
+    year = nextYearOf(parts.month, parts.day, zone, nowDate);
     if (year === null) return failure(dayReason(parts.month, parts.day, null));
   }
   if (year < 1900 || year > 2999) return failure(`the year ${year} looks wrong; ${EXAMPLE}`);
@@ -273,5 +289,40 @@ export function parseDateTime(text: string, options: ParseDateTimeOptions): Pars
     const named = (n: number) => (WEEKDAYS[n - 1] ?? '').replace(/^./, (c) => c.toUpperCase());
     return failure(`${dt.toISODate()} is a ${named(dt.weekday)}, not a ${named(parts.weekday)}`);
   }
-  return success({ iso: dt.toISO({ suppressMilliseconds: true }) ?? '', zone, hasTime: parts.time !== null, dateOnly: dt.toISODate() ?? '' });
+  return success({ iso: dt.toISO({ suppressMilliseconds: true }) ?? '', zone, hasTime: parts.time !== null, dateOnly: dt.toISODate() ?? '' }, confirm);
+}
+
+/** The first year from `now`'s on which month/day falls on or after today in `zone`; null if none (Feb 29 far off). */
+function nextYearOf(month: number, day: number, zone: string, nowDate: DateTime): number | null {
+  const today = nowDate.setZone(zone).startOf('day');
+  for (let y = today.year; y <= today.year + 8; y++) {
+    const candidate = DateTime.fromObject({ year: y, month, day }, { zone });
+    if (candidate.isValid && candidate >= today) return y;
+  }
+  return null;
+}
+
+/** Zones whose people write the month first (04/03 is April 3); everywhere else the day comes first. */
+function monthFirstZone(zone: string): boolean {
+  return /^(?:America\/|US\/|Pacific\/Honolulu|Pacific\/Guam|Asia\/Manila)/.test(zone) && !/^America\/(?:Sao_Paulo|Argentina|Bogota|Lima|Santiago|Caracas|Montevideo|Asuncion|La_Paz|Mexico_City|Guatemala|Havana)/.test(zone);
+}
+
+/**
+ * Day and month of a slashed date whose numbers could be either (04/03/2027), read as an engineer
+ * would: a reading already in the past is ruled out; otherwise the order usual in the request's zone
+ * is taken and named for the requester to confirm.
+ */
+function chooseOrder(parts: Parts, zone: string, nowDate: DateTime): { month: number; day: number; confirm?: string } {
+  const monthFirst = { month: parts.month, day: parts.day };
+  const dayFirst = { month: parts.day, day: parts.month };
+  if (nowDate.isValid && parts.year !== null) {
+    const today = nowDate.setZone(zone).startOf('day');
+    const ahead = (r: { month: number; day: number }) => DateTime.fromObject({ year: parts.year ?? 0, ...r }, { zone }) >= today;
+    if (ahead(monthFirst) !== ahead(dayFirst)) return ahead(monthFirst) ? monthFirst : dayFirst;
+  }
+  const usual = monthFirstZone(zone);
+  const chosen = usual ? monthFirst : dayFirst;
+  const name = `${chosen.day} ${MONTHS[chosen.month - 1]?.replace(/^./, (c) => c.toUpperCase())}`;
+  const other = `${(usual ? dayFirst : monthFirst).day} ${MONTHS[(usual ? dayFirst : monthFirst).month - 1]?.replace(/^./, (c) => c.toUpperCase())}`;
+  return { ...chosen, confirm: `${String(parts.month).padStart(2, '0')}/${String(parts.day).padStart(2, '0')} was read as ${name} (${usual ? 'month' : 'day'} first, as usual in ${zone}), not ${other}` };
 }

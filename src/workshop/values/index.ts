@@ -12,9 +12,11 @@
  * hours), values-amount.ts (counts, memory, CPU, data sizes), values-choice.ts (yes/no, "use the
  * hub's default"), values-common.ts (the result type and clean-up).
  */
-export { MISSING, isMissingText, type ParseResult } from './common.js';
+export { MISSING, isMissingText, stripInvisible, type ParseResult } from './common.js';
 export { findTimeZone, parseTimeZone, type FoundZone } from './zone.js';
 export { parseDateTime, type DateTimeValue, type ParseDateTimeOptions } from './date.js';
+export { parseDateRange, type DateRangeValue } from './date-range.js';
+export { readWeekdays } from './weekdays.js';
 export { parseDailyHours, type DailyHoursValue } from './time.js';
 export { parseCount, parseCpu, parseMemory, parseSizeGB } from './amount.js';
 export { isHubDefaultChoice, parseYesNo } from './choice.js';

@@ -1,4 +1,5 @@
-import { MAX_LENGTH, MISSING, failure, isMissingText, normalise, quote, success, type ParseResult } from './common.js';
+import { MAX_LENGTH, MISSING, failure, isMissingText, normalise, quote, success, tooLong, withoutLinks, type ParseResult } from './common.js';
+import { readWeekdays } from './weekdays.js';
 import { parseTimeZone } from './zone.js';
 
 /** One clock time as written: `9`, `9am`, `9:30 p.m.`, `09:00`, `17.30`, `9h30`. */
@@ -38,9 +39,12 @@ export function hhmm(minutes: number): string {
   return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 }
 
-/** "noon" and "midnight" as clock times the patterns read. */
+/** "noon" and "midnight" as clock times the patterns read, and "830am" (no colon) as "8:30am". */
 export function spellClockWords(text: string): string {
-  return text.replace(/\bnoon\b/gi, '12pm').replace(/\bmidnight\b/gi, '12am');
+  return text
+    .replace(/\bnoon\b/gi, '12pm')
+    .replace(/\bmidnight\b/gi, '12am')
+    .replace(/(?<![\d:.])(\d{1,2})([0-5]\d)\s?(a\.?m\.?|p\.?m\.?)(?![A-Za-z])/gi, '$1:$2$3');
 }
 
 /**
@@ -90,11 +94,13 @@ function resolve(start: Clock, end: Clock): { start: number; end: number } {
 
 /** Daily active hours: local wall-clock start and end, and the zone written with them if any. */
 export interface DailyHoursValue {
-  /** `HH:mm`, 24-hour. */
+  /** `HH:mm`, 24-hour. An end at or before the start runs past midnight ("10pm - 2am"). */
   start: string;
   end: string;
   /** IANA (or `UTC+2`) zone from the text, else the default zone, else null. */
   zone: string | null;
+  /** ISO weekdays (1 = Monday … 7 = Sunday) when the text names them ("Tuesdays and Thursdays"), else absent. */
+  weekdays?: number[];
 }
 
 const FILLER = /\b(?:daily|each day|every day|per day|a day|from|between|hours|approx(?:imately)?|about|roughly|around|local time|local|(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|sday|nesday|rsday|urday)?s?|weekdays?)\b|[(),;:\-\u2013\u2014]|\bto\b/gi;
@@ -107,12 +113,14 @@ const FILLER = /\b(?:daily|each day|every day|per day|a day|from|between|hours|a
  * hours must end after they start on the same day. The zone may be written before or after the
  * hours; without one, `defaultZone` (or null) is returned.
  */
-export function parseDailyHours(text: string, options: { defaultZone?: string } = {}): ParseResult<DailyHoursValue> {
+export function parseDailyHours(text: string, options: { defaultZone?: string; exampleZone?: string } = {}): ParseResult<DailyHoursValue> {
+  const like = `write them like 9am - 5pm ${options.exampleZone ?? 'America/Chicago'}`;
+  if (tooLong(text)) return failure(`is too long to be daily hours; ${like}`);
   if (isMissingText(text)) return MISSING;
-  const t = spellClockWords(normalise(text));
-  if (t.length > MAX_LENGTH) return failure('is too long to be daily hours; write them like 9am - 5pm America/Chicago');
+  const t = spellClockWords(normalise(withoutLinks(text)));
+  if (t.length > MAX_LENGTH) return failure(`is too long to be daily hours; ${like}`);
   const match = RANGE.exec(t);
-  if (!match) return failure(`could not read ${quote(text)} as daily hours; write them like 9am - 5pm America/Chicago`);
+  if (!match) return failure(`could not read ${quote(text)} as daily hours; ${like}`);
 
   const start = clock(match.slice(1, 5));
   const end = clock(match.slice(5, 9));
@@ -120,20 +128,27 @@ export function parseDailyHours(text: string, options: { defaultZone?: string } 
     return failure(`${quote(match[0])} has a time of day that does not exist; write the hours like 9am - 5pm`);
   }
 
-  const zoneText = (t.slice(0, match.index) + ' ' + t.slice(match.index + match[0].length)).trim();
+  const days = readWeekdays((t.slice(0, match.index) + ' ' + t.slice(match.index + match[0].length)).trim());
+  const zoneText = days.rest;
   let zone: string | null = options.defaultZone ?? null;
+  let confirm: string | undefined;
   if (zoneText.replace(FILLER, ' ').trim() !== '') {
-    const parsed = parseTimeZone(zoneText.replace(/^[\s,;(]*(?:from\s+)?/i, '').replace(/[\s,;)]*$/, ''));
+    const trimmed = zoneText.replace(/^[\s,;]*(?:from\s+)?/i, '').replace(/[\s,;]*$/, '');
+    const parsed = parseTimeZone(/^\([^()]*\)$/.test(trimmed) || !trimmed.includes('(') ? trimmed.replace(/^\(|\)$/g, '') : trimmed);
     const stripped = parsed.ok ? parsed : parseTimeZone(zoneText.replace(FILLER, ' ').replace(/\s+/g, ' ').trim());
-    if (!stripped.ok) return failure(`could not read the time zone in ${quote(text)}; write the hours like 9am - 5pm America/Chicago`);
+    if (!stripped.ok) return failure(`could not read the time zone in ${quote(text)}; ${like}`);
     zone = stripped.value;
+    confirm = stripped.confirm;
   }
 
   const minutes = resolve(start, end);
-  if (minutes.end === 0) return failure(`the hours must end before midnight; write ${hhmm(minutes.start)} - 23:59 for a day that runs to midnight`);
   if (minutes.end === minutes.start) return failure(`the hours start and end at the same time (${hhmm(minutes.start)})`);
-  if (minutes.end < minutes.start) {
-    return failure(`the hours end (${hhmm(minutes.end)}) before they start (${hhmm(minutes.start)}); write hours within one day, like 9am - 5pm`);
+  // An end before the start runs past midnight ("10pm - 2am"); a window of more than 12 hours that
+  // way is far more likely a slip ("5pm - 9am") than a real day.
+  const length = (minutes.end - minutes.start + 24 * 60) % (24 * 60);
+  if (minutes.end < minutes.start && length > 12 * 60) {
+    return failure(`the hours end (${hhmm(minutes.end)}) before they start (${hhmm(minutes.start)}); ${like}`);
   }
-  return success({ start: hhmm(minutes.start), end: hhmm(minutes.end), zone });
+  const value: DailyHoursValue = { start: hhmm(minutes.start), end: hhmm(minutes.end), zone, ...(days.weekdays ? { weekdays: days.weekdays } : {}) };
+  return success(value, confirm);
 }

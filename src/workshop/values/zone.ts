@@ -1,5 +1,5 @@
 import { FixedOffsetZone, IANAZone } from 'luxon';
-import { MAX_LENGTH, MISSING, failure, isMissingText, normalise, quote, success, type ParseResult } from './common.js';
+import { MAX_LENGTH, MISSING, failure, isMissingText, normalise, quote, success, tooLong, type ParseResult } from './common.js';
 
 /**
  * Time zones as people write them in a form. Abbreviations name the *region's* zone, not a fixed
@@ -167,16 +167,63 @@ export interface FoundZone {
   rest: string;
   /** The text that named the zone, as written. */
   matched: string;
+  /** Set when the abbreviation has another meaning the text did not rule out: what to confirm. */
+  confirm?: string;
 }
 
-function cut(text: string, index: number, length: number, zone: string): FoundZone {
+/**
+ * Abbreviations that name two zones in common use. The first reading is taken; a place written
+ * next to it ("CST (New Orleans, USA)", "IST, Dublin") picks the reading for that place, and with
+ * no place the reading is used and listed for the requester to confirm.
+ */
+const TWO_MEANINGS: Record<string, Array<[string, string]>> = {
+  cst: [['America/Chicago', 'US Central'], ['Asia/Shanghai', 'China']],
+  ist: [['Asia/Kolkata', 'India'], ['Europe/Dublin', 'Ireland'], ['Asia/Jerusalem', 'Israel']],
+  bst: [['Europe/London', 'British Summer Time'], ['Asia/Dhaka', 'Bangladesh']],
+  ast: [['America/Halifax', 'Atlantic'], ['Asia/Riyadh', 'Arabia']],
+};
+
+/** Places that pick one reading of a two-meaning abbreviation (words of the note or the rest of the text). */
+const PLACE_READINGS: Array<[RegExp, string]> = [
+  [/\b(?:usa?|u\.s\.a?|united states|america|canada|mexico|texas|chicago|new orleans|illinois|minnesota|wisconsin|iowa|missouri|louisiana|alabama|oklahoma|kansas|nebraska|houston|dallas|austin)\b/i, 'America/Chicago'],
+  [/\b(?:china|beijing|shanghai|taiwan|taipei)\b/i, 'Asia/Shanghai'],
+  [/\b(?:india|delhi|mumbai|bangalore|bengaluru|chennai|kolkata|hyderabad|pune)\b/i, 'Asia/Kolkata'],
+  [/\b(?:ireland|dublin|cork|galway)\b/i, 'Europe/Dublin'],
+  [/\b(?:israel|jerusalem|tel aviv|haifa)\b/i, 'Asia/Jerusalem'],
+  [/\b(?:uk|united kingdom|britain|england|scotland|wales|london|edinburgh|manchester)\b/i, 'Europe/London'],
+  [/\b(?:bangladesh|dhaka)\b/i, 'Asia/Dhaka'],
+  [/\b(?:saudi|riyadh|arabia|kuwait|qatar|bahrain)\b/i, 'Asia/Riyadh'],
+  [/\b(?:halifax|nova scotia|new brunswick|puerto rico|caribbean)\b/i, 'America/Halifax'],
+];
+
+/** The reading of a two-meaning abbreviation, with what to confirm when the context does not decide. */
+function readAbbreviation(key: string, context: string): { zone: string; confirm?: string } | null {
+  const zone = ABBREVIATIONS[key];
+  if (!zone) return null;
+  const readings = TWO_MEANINGS[key];
+  if (!readings) return { zone };
+  const zones = readings.map(([z]) => z);
+  for (const [pattern, place] of PLACE_READINGS) if (zones.includes(place) && pattern.test(context)) return { zone: place };
+  const [first, ...others] = readings;
+  const alternatives = others.map(([z, name]) => `${name} (${z})`).join(' or ');
+  return { zone, confirm: `${key.toUpperCase()} was read as ${first?.[1]} time (${zone}); it can also mean ${alternatives}` };
+}
+
+/** A bracketed note right after a zone ("CET (Italy)", "CST (New Orleans, USA)"): its length, or 0. */
+function noteAfter(text: string, from: number): number {
+  const m = /^\s*\(([^()\d]{1,60})\)/.exec(text.slice(from, from + 70));
+  return m ? m[0].length : 0;
+}
+
+function cut(text: string, index: number, length: number, zone: string, confirm?: string): FoundZone {
+  length += noteAfter(text, index + length);
   const rest = (text.slice(0, index) + ' ' + text.slice(index + length))
     .replace(/\(\s*\)|\[\s*\]/g, ' ')
     .replace(/\s+([,.;)])/g, '$1')
     .replace(/\s+/g, ' ')
     .replace(/^[\s,;:]+|[\s,;:(]+$/g, '')
     .trim();
-  return { zone, rest, matched: text.slice(index, index + length) };
+  return { zone, rest, matched: text.slice(index, index + length), ...(confirm ? { confirm } : {}) };
 }
 
 /**
@@ -187,6 +234,7 @@ function cut(text: string, index: number, length: number, zone: string): FoundZo
  * only in capitals), "<city> time", and bare offsets after a space (`+05:30`). Never throws.
  */
 export function findTimeZone(text: string): FoundZone | null {
+  if (tooLong(text)) return null;
   const t = normalise(text);
   if (t.length > MAX_LENGTH) return null;
 
@@ -216,10 +264,10 @@ export function findTimeZone(text: string): FoundZone | null {
   for (const word of t.matchAll(ABBREVIATION_IN_TEXT)) {
     const raw = word[1] ?? '';
     const key = raw.toLowerCase();
-    const zone = ABBREVIATIONS[key];
-    if (!zone || key === 'ut') continue;
+    const reading = readAbbreviation(key, t);
+    if (!reading || key === 'ut') continue;
     if (raw !== raw.toUpperCase() && !ANY_CASE_IN_TEXT.has(key)) continue;
-    return cut(t, word.index, raw.length, zone);
+    return cut(t, word.index, raw.length, reading.zone, reading.confirm);
   }
 
   const city = CITY_TIME.exec(t);
@@ -245,6 +293,7 @@ export function findTimeZone(text: string): FoundZone | null {
 
 function wholeZone(t: string): string | null {
   const key = t.toLowerCase().replace(/[.]/g, '');
+  if (TWO_MEANINGS[key]) return null; // read by findTimeZone, which says what to confirm
   const abbreviation = ABBREVIATIONS[key];
   if (abbreviation) return abbreviation;
   const offset = /^(?:(?:utc|gmt|ut)\s?)?([+\-\u2212])\s?(\d{1,2})(?::?(\d{2}))?$/i.exec(t);
@@ -266,6 +315,7 @@ function wholeZone(t: string): string | null {
  * `+05:30` → luxon's fixed zones `UTC+2`, `UTC-5`, `UTC+5:30`). Placeholders are `missing`.
  */
 export function parseTimeZone(text: string): ParseResult<string> {
+  if (tooLong(text)) return failure('is too long to be a time zone');
   if (isMissingText(text)) return MISSING;
   const t = normalise(text)
     .replace(/^\((.*)\)$/, '$1')
@@ -278,7 +328,7 @@ export function parseTimeZone(text: string): ParseResult<string> {
   if (found) {
     const rest = found.rest.replace(/^[\s(,/-]+|[\s),]+$/g, '').trim();
     if (rest === '' || /^(?:time|local time|zone|time zone|us|usa|us ?& ?canada)$/i.test(rest) || wholeZone(rest) || findTimeZone(rest)?.rest === '') {
-      return success(found.zone);
+      return success(found.zone, found.confirm);
     }
   }
   return failure(`could not read ${quote(text)} as a time zone; ${ZONE_HELP}`);

@@ -1,0 +1,243 @@
+import { readFileSync } from 'node:fs';
+import { MemoryDashboard } from '../../src/dashboard/port.js';
+import { MemoryIssue } from '../../src/github/memory.js';
+import { MemoryInfraRepo } from '../../src/github/memory-infra.js';
+import { noticeKey } from '../../src/workshop/notices.js';
+import { silentLogger } from '../../src/pipeline/ports.js';
+import { reconcile, type Adapters, type ReconcileDeps, type ReconcileResult } from '../../src/pipeline/reconcile.js';
+import { sweepRepository } from '../../src/pipeline/sweep.js';
+import { decodeMarker, LOCAL_MARKER_KEY } from '../../src/workshop/marker.js';
+import { exampleConfig } from '../support/config.js';
+
+/**
+ * The whole life of the bundled example through the real reconcile, with the in-memory GitHub and
+ * infra repository, the clock walked from 30 days before the event to 3 days after it. The same table
+ * runs under three ways of being triggered; every step must look the same under all three.
+ */
+
+const example = (file: string) => new URL(`../../examples/${file}`, import.meta.url);
+const TFVARS = 'terraform/gcp/projects/demo-cluster.tfvars';
+const VALUES = 'config/clusters/demo-cluster/workshop.values.yaml';
+const original = { [TFVARS]: readFileSync(example(`infra-repo/${TFVARS}`), 'utf8'), [VALUES]: readFileSync(example(`infra-repo/${VALUES}`), 'utf8') };
+const fullBody = readFileSync(example('issues/workshop.md'), 'utf8');
+const withAttendees = (text: string) => fullBody.replace('about 60-80', text);
+const configLoad = { kind: 'ok' as const, config: exampleConfig() };
+const REPO = 'example-org/infrastructure';
+
+/** Node figures the cluster reports (n2-highmem-4) and how many pool nodes are Ready at each moment. */
+const node = { allocatableCpu: 3.92, allocatableMemory: 29_783_904_256, daemonsetCpu: 0.443, daemonsetMemory: 624_951_296, daemonsetPods: 9 };
+
+class World {
+  now = '2027-02-08T15:00:00Z';
+  readyNodes = 0;
+  issue = new MemoryIssue(
+    { number: 17, title: '[Workshop] Example University – March 10-12', body: withAttendees('_No response_'), author: 'community-rep', state: 'open' },
+    { now: () => this.now, permissions: { alice: 'write', bob: 'admin' } },
+    ['workshop-request'],
+  );
+  infra = new MemoryInfraRepo(REPO, example('infra-repo').pathname, 'main');
+  dashboard = new MemoryDashboard();
+  runs = 0;
+
+  adapters(): Adapters {
+    return {
+      infraRepo: async () => this.infra,
+      hasCluster: () => true,
+      observe: async () => ({ ...node, readyNodes: this.readyNodes }),
+      newRunId: () => `run-${++this.runs}`,
+    };
+  }
+
+  deps(extra: Partial<ReconcileDeps> = {}): ReconcileDeps {
+    return { issues: this.issue, clock: { now: () => new Date(this.now) }, log: silentLogger, repo: REPO, ...this.adapters(), ...extra };
+  }
+
+  /** The cluster side of a `/loadtest`: the run passes and reports back through a reconcile, as the app does. */
+  async runLoadTest(run: ReconcileResult['loadTestToStart']) {
+    if (!run) return;
+    await reconcile(configLoad, this.deps({ loadTestUpdate: { runId: run.spec.runId, status: 'passed', summary: `${run.spec.replicas} placeholder pods: all running after 240 s; nodes 0→6`, finishedAt: this.now } }));
+  }
+
+  async webhook(extra: Partial<ReconcileDeps> = {}) {
+    const result = await reconcile(configLoad, this.deps(extra));
+    await this.runLoadTest(result.loadTestToStart);
+  }
+
+  async sweep() {
+    const started: Array<ReconcileResult['loadTestToStart']> = [];
+    const report = await sweepRepository({
+      configLoad,
+      listOpenWorkshopIssues: async () => (this.issue.issue.state === 'open' ? [{ number: 17, title: this.issue.issue.title }] : []),
+      listClosedUnfinishedIssues: async (go, done) => (this.issue.issue.state === 'closed' && this.issue.labels.includes(go) && !this.issue.labels.includes(done) ? [{ number: 17, title: '' }] : []),
+      issuePort: () => this.issue,
+      dashboard: this.dashboard,
+      clock: { now: () => new Date(this.now) },
+      log: silentLogger,
+      repo: REPO,
+      adapters: this.adapters(),
+      startLoadTest: (_number, run) => started.push(run),
+    });
+    expect(report.failed).toBe(0);
+    for (const run of started) await this.runLoadTest(run);
+  }
+}
+
+/** How events reach the app: what runs for a change on the issue, for a PR event, and for time passing. */
+type Triggers = { name: string; issue: (w: World) => Promise<void>; pull: (w: World) => Promise<void>; tick: (w: World) => Promise<void> };
+const TRIGGERS: Triggers[] = [
+  // Every moment reconciled by a webhook delivery (a PR event re-reads the infra PRs, as app.ts does).
+  { name: 'webhooks', issue: (w) => w.webhook(), pull: (w) => w.webhook({ refreshInfra: true }), tick: (w) => w.webhook() },
+  // No webhook arrives at all: the sweep alone carries the request through its life.
+  { name: 'sweeps', issue: (w) => w.sweep(), pull: (w) => w.sweep(), tick: (w) => w.sweep() },
+  // Issue webhooks and sweeps, but every pull_request delivery is lost.
+  { name: 'pull_request deliveries dropped', issue: (w) => w.webhook(), pull: async () => undefined, tick: (w) => w.sweep() },
+];
+
+interface Step {
+  at: string;
+  what: string;
+  act?: (w: World) => void;
+  /** Which path the app hears the step through. */
+  via: 'issue' | 'pull' | 'tick';
+  stage: string;
+  labels: string[];
+  /** Notices posted so far (each once). */
+  notices: string[];
+  /** Infra PRs so far: `number:state` (merged PRs as `merged`). */
+  pulls: string[];
+  comment?: RegExp[];
+  notInComment?: RegExp[];
+}
+
+const GO = ['readiness: go', 'workshop-request'];
+const R = 'https://github.com/example-org/infrastructure/pull/';
+
+const STEPS: Step[] = [
+  { at: '2027-02-08T15:00:00Z', what: 'opened 30 days ahead without the attendees', via: 'issue', stage: 'needs-info', labels: ['readiness: needs-info', 'workshop-request'], notices: [], pulls: [], comment: [/Peak number of simultaneous attendees/] },
+  { at: '2027-02-17T16:00:00Z', what: '21 days before: reminder', via: 'tick', stage: 'needs-info', labels: ['readiness: needs-info', 'workshop-request'], notices: ['reminder:21d'], pulls: [] },
+  { at: '2027-02-18T16:00:00Z', what: 'a day later: not repeated', via: 'tick', stage: 'needs-info', labels: ['readiness: needs-info', 'workshop-request'], notices: ['reminder:21d'], pulls: [] },
+  { at: '2027-02-19T10:00:00Z', what: 'requester adds the attendees', act: (w) => (w.issue.issue.body = fullBody), via: 'issue', stage: 'modeled', labels: ['readiness: modeled', 'workshop-request'], notices: ['reminder:21d'], pulls: [] },
+  { at: '2027-02-20T10:00:00Z', what: 'alice: /loadtest (runs and passes)', act: (w) => w.issue.addUserComment('alice', '/loadtest'), via: 'issue', stage: 'load-tested', labels: ['readiness: load-tested', 'workshop-request'], notices: ['reminder:21d'], pulls: [], comment: [/✅ Passed \(automated\)/], notInComment: [/no Kubernetes access/] },
+  { at: '2027-02-20T10:15:00Z', what: 'a tick: nothing changes', via: 'tick', stage: 'load-tested', labels: ['readiness: load-tested', 'workshop-request'], notices: ['reminder:21d'], pulls: [] },
+  { at: '2027-02-22T10:00:00Z', what: 'bob: /approve → ready PR', act: (w) => w.issue.addUserComment('bob', '/approve'), via: 'issue', stage: 'go', labels: GO, notices: ['reminder:21d'], pulls: ['101:open'] },
+  { at: '2027-03-01T10:00:00Z', what: 'a tick a week later', via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d'], pulls: ['101:open'] },
+  { at: '2027-03-09T15:00:00Z', what: 'a day before merge-by: merge reminder', via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101'], pulls: ['101:open'] },
+  { at: '2027-03-09T20:00:00Z', what: 'ready PR merged', act: (w) => { w.infra.merge(101); }, via: 'pull', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101'], pulls: ['101:merged'], comment: [/open, waiting for review|merged ✅/] },
+  { at: '2027-03-10T14:30:00Z', what: 'day 1, in the pre-warm lead: 3 of 6 warm nodes Ready → pre-flight', act: (w) => (w.readyNodes = 3), via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10'], pulls: ['101:merged'], comment: [/merged ✅/] },
+  { at: '2027-03-10T15:00:00Z', what: 'day 1 starts', act: (w) => (w.readyNodes = 6), via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10'], pulls: ['101:merged'], notInComment: [/in the past/, /no longer counts/] },
+  { at: '2027-03-10T19:00:00Z', what: 'day 1, midday', via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10'], pulls: ['101:merged'], comment: [/The event is under way/], notInComment: [/short-notice/] },
+  { at: '2027-03-11T14:30:00Z', what: 'day 2, pre-warm lead: all warm', via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10'], pulls: ['101:merged'] },
+  { at: '2027-03-11T17:00:00Z', what: 'day 2: the requester edits the attendees', act: (w) => (w.issue.issue.body = withAttendees('120')), via: 'issue', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10'], pulls: ['101:merged'], comment: [/changed after the event began \(attendees 80 → 120\)/], notInComment: [/no longer counts/] },
+  { at: '2027-03-11T23:30:00Z', what: 'day 2 ended', via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10'], pulls: ['101:merged'], comment: [/changed after the event began \(attendees 80 → 120\)/] },
+  { at: '2027-03-12T16:00:00Z', what: 'day 3', via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10'], pulls: ['101:merged'] },
+  { at: '2027-03-12T22:59:00Z', what: 'a minute before the end', via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10'], pulls: ['101:merged'] },
+  { at: '2027-03-12T23:15:00Z', what: 'after the event: scale-down PR and closing summary', via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10', 'closing-summary'], pulls: ['101:merged', '102:open'], comment: [/Scale-down PR: .*pull\/102 \(open/, /The event is over/] },
+  { at: '2027-03-13T09:00:00Z', what: 'a tick the next morning: nothing new', via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10', 'closing-summary'], pulls: ['101:merged', '102:open'] },
+  { at: '2027-03-13T12:00:00Z', what: 'scale-down merged: done', act: (w) => { w.infra.merge(102); }, via: 'pull', stage: 'go', labels: ['readiness: done', ...GO], notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10', 'closing-summary'], pulls: ['101:merged', '102:merged'] },
+  { at: '2027-03-13T12:15:00Z', what: 'a tick: nothing new', via: 'tick', stage: 'go', labels: ['readiness: done', ...GO], notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10', 'closing-summary'], pulls: ['101:merged', '102:merged'], comment: [/nothing is held for it any more/] },
+  { at: '2027-03-14T09:00:00Z', what: 'issue closed', act: (w) => (w.issue.issue.state = 'closed'), via: 'issue', stage: 'go', labels: ['readiness: done', ...GO], notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10', 'closing-summary'], pulls: ['101:merged', '102:merged'] },
+  { at: '2027-03-15T15:00:00Z', what: '3 days after: nothing', via: 'tick', stage: 'go', labels: ['readiness: done', ...GO], notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10', 'closing-summary'], pulls: ['101:merged', '102:merged'] },
+];
+
+/** What the issue and the infra repository show now, in the table's terms. */
+function observe(w: World) {
+  const ours = w.issue.comments.filter((c) => c.byThisApp);
+  const status = ours.filter((c) => c.body.includes('workshop-readiness:state'));
+  const marker = decodeMarker(status[0]?.body ?? '', { key: LOCAL_MARKER_KEY, scope: `${REPO}#17` });
+  return {
+    stage: marker?.stage,
+    labels: [...w.issue.labels].sort(),
+    statusComments: status.length,
+    notices: ours.map((c) => noticeKey(c.body)).filter((k): k is string => k !== null),
+    pulls: w.infra.pulls.map((p) => `${p.number}:${p.merged ? 'merged' : p.state}`),
+    comment: status[0]?.body ?? '',
+  };
+}
+
+describe.each(TRIGGERS)('a workshop\'s whole life, triggered by $name', (triggers) => {
+  const world = new World();
+
+  test.each(STEPS.map((s, i) => ({ ...s, i })))('$i $at $what', async (step) => {
+    world.now = step.at;
+    step.act?.(world);
+    await triggers[step.via](world);
+    // The next round (a redelivery, or the next sweep) converges: a lost delivery is made up for here, ...
+    await triggers.tick(world);
+    // ... and one more round changes nothing.
+    const writesBefore = world.issue.writes + world.infra.writes;
+    await triggers.tick(world);
+    expect(world.issue.writes + world.infra.writes).toBe(writesBefore);
+
+    const seen = observe(world);
+    expect({ stage: seen.stage, labels: seen.labels, statusComments: seen.statusComments, notices: seen.notices, pulls: seen.pulls }).toEqual({
+      stage: step.stage,
+      labels: [...step.labels].sort(),
+      statusComments: 1,
+      notices: step.notices,
+      pulls: step.pulls,
+    });
+    for (const pattern of step.comment ?? []) expect(seen.comment).toMatch(pattern);
+    for (const pattern of step.notInComment ?? []) expect(seen.comment).not.toMatch(pattern);
+  });
+
+  test('the ready PR warmed the pool; the scale-down put back the exact bytes', async () => {
+    const [ready, down] = world.infra.pulls;
+    expect(ready?.branch).toBe('workshop-readiness/issue-17');
+    expect(world.infra.branches.get('workshop-readiness/issue-17')?.get(TFVARS)).toMatch(/"n2-highmem-4"\s*:\s*\{[^}]*min\s*:\s*[1-9]/);
+    expect(down?.branch).toBe('workshop-readiness/issue-17-scale-down');
+    expect(down?.body).toContain('Restores the values recorded before ready mode');
+    expect(world.infra.baseFile(TFVARS)).toBe(original[TFVARS]);
+    expect(world.infra.baseFile(VALUES)).toBe(original[VALUES]);
+  });
+});
+
+describe('a request re-planned before its event and closed during it', () => {
+  test('the second ready PR starts from the warm files, yet the scale-down on the closed issue restores the original bytes', async () => {
+    const w = new World();
+    w.issue.issue.body = fullBody;
+    const at = async (iso: string, act?: () => void) => {
+      w.now = iso;
+      act?.();
+      await w.sweep();
+    };
+    await at('2027-02-08T15:00:00Z');
+    await at('2027-02-09T10:00:00Z', () => w.issue.addUserComment('alice', '/loadtest pass https://grafana.example.org/d/run-1'));
+    await at('2027-02-10T10:00:00Z', () => w.issue.addUserComment('bob', '/approve'));
+    await at('2027-03-01T10:00:00Z', () => w.infra.merge(101));
+    expect(w.issue.labels).toContain('readiness: go');
+
+    // Before the event an edit re-opens review: the approval lapses, the merged PR is kept.
+    await at('2027-03-05T10:00:00Z', () => (w.issue.issue.body = withAttendees('100')));
+    expect(w.issue.labels).toContain('readiness: modeled');
+    expect(w.issue.statusComment()?.body).toContain('no longer counts because the request changed (attendees 80 → 100)');
+    expect(w.infra.pulls).toHaveLength(1);
+
+    await at('2027-03-06T10:00:00Z', () => w.issue.addUserComment('alice', '/loadtest pass https://grafana.example.org/d/run-2'));
+    await at('2027-03-06T11:00:00Z', () => w.issue.addUserComment('bob', '/approve'));
+    expect(w.infra.pulls.map((p) => `${p.number}:${p.state}`)).toEqual(['101:closed', '102:open']);
+    // The second PR changes the warm files again (min 6 → more), not the original ones.
+    expect(w.infra.pulls[1]?.body).toMatch(/min 6 → \d+/);
+    await at('2027-03-08T10:00:00Z', () => w.infra.merge(102));
+
+    // Closed on day 2: from now on the app writes nothing on the issue, and no command is read.
+    await at('2027-03-11T16:00:00Z', () => (w.issue.issue.state = 'closed'));
+    const frozen = { comments: w.issue.comments.map((c) => c.body), labels: [...w.issue.labels], writes: w.issue.writes };
+    await at('2027-03-12T10:00:00Z', () => w.issue.addUserComment('bob', '/hold'));
+
+    await at('2027-03-13T10:00:00Z');
+    expect(w.infra.pulls.map((p) => `${p.number}:${p.merged ? 'merged' : p.state}`)).toEqual(['101:merged', '102:merged', '103:open']);
+    expect(w.infra.pulls[2]?.branch).toBe('workshop-readiness/issue-17-scale-down');
+    await at('2027-03-13T11:00:00Z');
+    expect(w.infra.pulls).toHaveLength(3); // found again by its branch, never opened twice
+    expect({ comments: w.issue.comments.map((c) => c.body).filter((b) => !b.startsWith('/hold')), labels: w.issue.labels, writes: w.issue.writes }).toEqual(frozen);
+
+    await at('2027-03-14T10:00:00Z', () => w.infra.merge(103));
+    expect(w.infra.baseFile(TFVARS)).toBe(original[TFVARS]);
+    expect(w.infra.baseFile(VALUES)).toBe(original[VALUES]);
+    expect(w.issue.labels).toContain('readiness: done'); // the one write on a closed issue: the sweep stops here
+    expect(w.issue.writes).toBe(frozen.writes + 1);
+    const infraWrites = w.infra.writes;
+    await at('2027-03-15T10:00:00Z');
+    expect([w.issue.writes, w.infra.writes]).toEqual([frozen.writes + 1, infraWrites]);
+  });
+});
