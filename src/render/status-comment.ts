@@ -93,9 +93,25 @@ function stripFieldPrefix(problem: Problem, message: string): string {
   return message;
 }
 
+/**
+ * "Wed 10 Mar 2027, 09:00 CST". Named offsets cost luxon an Intl round trip each; every reconcile of a
+ * request formats the same two instants again, so the last few are remembered (a pure function of its input).
+ */
+const localTimes = new Map<string, string>();
+function localTime(iso: string, zone: string): string {
+  const key = `${iso} ${zone}`;
+  let text = localTimes.get(key);
+  if (text === undefined) {
+    text = DateTime.fromISO(iso, { zone }).toFormat('ccc d LLL yyyy, HH:mm ZZZZ');
+    if (localTimes.size >= 512) localTimes.clear();
+    localTimes.set(key, text);
+  }
+  return text;
+}
+
 function understood(request: WorkshopRequest, config: Config): Array<{ name: string; value: string }> {
   const zone = request.timeZone;
-  const when = (iso: string) => DateTime.fromISO(iso, { zone }).toFormat('ccc d LLL yyyy, HH:mm ZZZZ');
+  const when = (iso: string) => localTime(iso, zone);
   const hub = config.hubs[request.hub];
   const rows: Array<[string, string | null]> = [
     ['Hub', `${request.hub}${hub?.url ? ` (${hub.url})` : ''} on cluster ${hub?.cluster ?? '?'}`],
