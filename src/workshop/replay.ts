@@ -182,6 +182,8 @@ function apply(command: Command, comment: CommentInput, input: ReplayInput, repl
       return;
     case 'approve':
       state.approval = bound();
+      // A fresh engineer action: the note about commands lost with an unverifiable state has done its job.
+      state.unverified = 0;
       return;
     case 'approve-cancel':
       state.approval = null;

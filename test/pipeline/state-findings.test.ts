@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { MemoryIssue } from '../../src/github/memory.js';
+import { MemoryInfraRepo } from '../../src/github/memory-infra.js';
 import { silentLogger } from '../../src/pipeline/ports.js';
 import { reconcile, type ReconcileDeps } from '../../src/pipeline/reconcile.js';
 import { STATUS_COMMENT_BUDGET } from '../../src/render/status-comment.js';
@@ -76,6 +77,7 @@ describe('issue 14: state that cannot be forged or lost into a grant', () => {
     issue.addUserComment('alice', '/loadtest pass https://grafana.example.org/d/run-43');
     issue.addUserComment('bob', '/approve');
     expect((await reconcile(configLoad, deps())).stage).toBe('go');
+    expect(issue.statusComment()?.body).not.toContain('earlier commands were not applied');
   });
 
   test('finding 2: what changed is escaped: no mention, heading, HTML or table break from the image field', async () => {
@@ -208,5 +210,27 @@ describe('issue 14: state that cannot be forged or lost into a grant', () => {
     });
     await reconcile(configLoad, deps({ issues: port }));
     expect(permissionLookups).toEqual([]);
+  });
+
+  test('finding 9: /recompute by anyone re-checks, but only the hub team\'s re-reads the infra PR', async () => {
+    const { issue, deps, tick } = setup();
+    const infra = new MemoryInfraRepo('example-org/infrastructure', new URL('../../examples/infra-repo', import.meta.url).pathname);
+    let prReads = 0;
+    const findPullRequest = infra.findPullRequest.bind(infra);
+    infra.findPullRequest = async (branch: string) => (prReads++, findPullRequest(branch));
+    const run = () => reconcile(configLoad, deps({ infraRepo: async () => infra, repo: 'example-org/infrastructure', markerKey: LOCAL_MARKER_KEY }));
+    await run();
+    tick(5);
+    issue.addUserComment('alice', '/loadtest pass https://grafana.example.org/d/run-42');
+    issue.addUserComment('bob', '/approve');
+    expect((await run()).stage).toBe('go');
+    expect(infra.pulls).toHaveLength(1);
+    const before = prReads;
+    issue.addUserComment('mallory', '/recompute');
+    await run();
+    expect(prReads).toBe(before);
+    issue.addUserComment('alice', '/recompute');
+    await run();
+    expect(prReads).toBe(before + 1);
   });
 });
