@@ -6,6 +6,7 @@ import type { Plan } from '../capacity/types.js';
 import { z } from 'zod';
 import { computeInfraChange, infraPaths, type InfraBefore, type InfraChange } from '../infra/change.js';
 import { unifiedDiff } from '../infra/index.js';
+import { prMarkerJson } from '../pipeline/infra-pr.js';
 
 /** A failure the user can fix: printed as one line, exit code 2, no stack trace. */
 export class UsageError extends Error {}
@@ -31,12 +32,13 @@ export type Recorded = z.infer<typeof recordedSchema>;
  * description (its hidden marker carries them) or their JSON (`{"cluster", "pool", "before"}`).
  */
 export function readRecorded(text: string, file: string): Recorded {
-  const marker = /<!-- workshop-readiness:pr (\{.*?\}) -->/.exec(text)?.[1];
-  let raw: unknown;
-  try {
-    raw = JSON.parse(marker ?? text);
-  } catch {
-    throw new UsageError(`${file} holds neither a ready-mode PR description with the app's marker nor JSON of the recorded values`);
+  let raw: unknown = prMarkerJson(text);
+  if (!raw) {
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      throw new UsageError(`${file} holds neither a ready-mode PR description with the app's marker nor JSON of the recorded values`);
+    }
   }
   const parsed = recordedSchema.safeParse(raw);
   if (!parsed.success) {
@@ -90,11 +92,13 @@ export function parseInfraArgs(args: string[]) {
       phase: { type: 'string', default: 'ready' },
       recorded: { type: 'string' },
       write: { type: 'boolean', default: false },
+      form: { type: 'string' },
+      force: { type: 'boolean', default: false },
     },
   });
   if (values.phase !== 'ready' && values.phase !== 'scale-down') throw new UsageError(`--phase must be ready or scale-down, not "${values.phase}"`);
   if (!values.config || !values['infra-dir']) throw new UsageError('infra needs --config and --infra-dir');
-  const common = { config: values.config, infraDir: values['infra-dir'], write: values.write, now: values.now, title: values.title };
+  const common = { config: values.config, infraDir: values['infra-dir'], write: values.write, now: values.now, title: values.title, form: values.form, force: values.force };
   if (values.phase === 'scale-down') {
     if (!values.recorded) {
       throw new UsageError('the scale-down restores the values recorded when ready mode was applied: give --recorded <file> with the ready-mode PR\'s description (saved from GitHub) or a JSON file of those values');

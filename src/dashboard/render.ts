@@ -39,8 +39,10 @@ export function renderDashboard(workshops: WorkshopSummary[], now: string): stri
     const list = sorted.filter((w) => w.stage === stage);
     return { stage, count: list.length, issues: list.map((w) => `#${w.number}${w.onHold ? ' ⏸' : ''}`).join(', ') || '—' };
   });
+  // Instants, not strings: the ends carry the workshop's offset, `now` is UTC.
+  const notOver = (w: WorkshopSummary) => w.end === null || Date.parse(w.end) >= Date.parse(now);
   const upcoming = sorted
-    .filter((w) => w.end === null || w.end >= now)
+    .filter(notOver)
     .map((w) => ({
       title: title(w),
       dates: w.start ? `${day(w.start)} → ${day(w.end)}` : 'unknown',
@@ -50,8 +52,9 @@ export function renderDashboard(workshops: WorkshopSummary[], now: string): stri
       stage: w.stage,
       next: escapeMarkdown(w.next, 80),
     }));
-  const waiting = (who: WorkshopSummary['waitingOn']) => sorted.filter((w) => w.waitingOn === who && (w.end === null || w.end >= now)).map((w) => ({ title: title(w), next: escapeMarkdown(w.next, 80) }));
-  const calendar = clusterCalendar(sorted.filter((w) => w.cluster && w.windows.length && (w.end ?? '') >= now));
+  // A workshop that is over still waits on the engineers while its scale-down is not merged.
+  const waiting = (who: WorkshopSummary['waitingOn']) => sorted.filter((w) => w.waitingOn === who && (notOver(w) || who === 'engineers')).map((w) => ({ title: title(w), next: escapeMarkdown(w.next, 80) }));
+  const calendar = clusterCalendar(sorted.filter((w) => w.cluster && w.windows.length && w.end !== null && notOver(w)));
   const registry = hiddenJson(sorted);
   return template('dashboard.hbs')({
     updated: DateTime.fromISO(now).toUTC().toFormat("yyyy-LL-dd HH:mm 'UTC'"),

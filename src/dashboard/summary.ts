@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Evaluation } from '../workshop/evaluate.js';
 import type { Stage } from '../workshop/readiness.js';
+import { scaleDownPending } from '../workshop/lifecycle.js';
 
 /** One workshop as the dashboard and the other workshops' plans see it. */
 export const workshopSummarySchema = z.object({
@@ -40,7 +41,12 @@ export function summarise(number: number, title: string, evaluation: Evaluation)
     waitingOn = 'nobody';
     next = 'ready; scale down after the event';
   }
-  if (readiness.onHold) next = `on hold (${readiness.onHold.by})`;
+  if (evaluation.phase === 'after') {
+    // After the event the only work left is undoing ready mode, then closing the issue.
+    const pending = scaleDownPending(evaluation.state);
+    waitingOn = pending ? 'engineers' : 'nobody';
+    next = pending ? 'merge the scale-down PR' : 'done: close the issue';
+  } else if (readiness.onHold) next = `on hold (${readiness.onHold.by})`;
   return {
     number,
     title,
@@ -59,3 +65,4 @@ export function summarise(number: number, title: string, evaluation: Evaluation)
     next,
   };
 }
+

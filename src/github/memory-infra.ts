@@ -14,6 +14,8 @@ export class MemoryInfraRepo implements InfraRepoPort {
   /** Files the merges wrote on the base branch, over the seed directory. */
   private readonly merged = new Map<string, string>();
   writes = 0;
+  /** Calls that would be GitHub reads (file contents, PR look-ups), to check the read budget. */
+  reads = 0;
 
   constructor(
     readonly fullName: string,
@@ -22,6 +24,7 @@ export class MemoryInfraRepo implements InfraRepoPort {
   ) {}
 
   async readFile(file: string, ref: string): Promise<string | null> {
+    this.reads++;
     const onBranch = ref === this.baseBranch ? undefined : this.branches.get(ref);
     if (ref !== this.baseBranch && !onBranch) return null;
     // A branch holds its own commit's files on top of the base it was cut from.
@@ -29,6 +32,7 @@ export class MemoryInfraRepo implements InfraRepoPort {
   }
 
   async findPullRequest(branch: string): Promise<PullRequestInfo | null> {
+    this.reads++;
     const found = this.pulls.filter((p) => p.branch === branch).sort((a, b) => b.number - a.number)[0];
     return found ? { ...found } : null;
   }

@@ -40,17 +40,24 @@ export const branchFor = (issue: number, phase: 'ready' | 'scale-down') => `work
 
 const PR_MARKER = /<!-- workshop-readiness:pr (\{.*?\}) -->/;
 
-/** The issue a PR body says it was opened for (trusted only together with the issue's own marker). */
-export function prMarker(body: string): { issue: string; phase: 'ready' | 'scale-down'; planHash: string } | null {
+/** The JSON of a PR body's hidden marker, unchecked; null when there is none or it does not parse. */
+export function prMarkerJson(body: string): Record<string, unknown> | null {
   const match = PR_MARKER.exec(body);
   if (!match?.[1]) return null;
   try {
-    const value = JSON.parse(match[1]) as { issue?: unknown; phase?: unknown; planHash?: unknown };
-    if (typeof value.issue !== 'string' || (value.phase !== 'ready' && value.phase !== 'scale-down') || typeof value.planHash !== 'string') return null;
-    return { issue: value.issue, phase: value.phase, planHash: value.planHash };
+    const value: unknown = JSON.parse(match[1]);
+    return value && typeof value === 'object' ? (value as Record<string, unknown>) : null;
   } catch {
     return null;
   }
+}
+
+/** The issue a PR body says it was opened for (trusted only together with the issue's own marker). */
+export function prMarker(body: string): { issue: string; phase: 'ready' | 'scale-down'; planHash: string } | null {
+  const value = prMarkerJson(body);
+  if (!value) return null;
+  if (typeof value.issue !== 'string' || (value.phase !== 'ready' && value.phase !== 'scale-down') || typeof value.planHash !== 'string') return null;
+  return { issue: value.issue, phase: value.phase, planHash: value.planHash };
 }
 
 const DAY_MS = 86_400_000;

@@ -18,3 +18,45 @@ function normaliseHubReference(text: string): string {
     .replace(/^https?:\/\//, '')
     .replace(/[/?#].*$/, '');
 }
+
+/** How many configured hubs a "not found" message lists, nearest first. */
+const HUBS_LISTED = 8;
+
+/**
+ * The message for a hub reference that matches no configured hub: the nearest name as a suggestion
+ * when it is close, and the hubs there are (nearest first, at most HUBS_LISTED).
+ */
+export function hubNotFoundMessage(config: Config, text: string): string {
+  // Capped before the quadratic distance: a pasted essay is compared by its first characters only.
+  const wanted = normaliseHubReference(text.slice(0, 200)).slice(0, 80);
+  const ranked = Object.entries(config.hubs)
+    .map(([name, hub]) => {
+      const references = [name, ...hub.aliases, ...(hub.url ? [hub.url] : [])].map((r) => normaliseHubReference(r).slice(0, 80));
+      return { label: hub.url ?? name, distance: Math.min(...references.map((r) => editDistance(wanted, r))) };
+    })
+    .sort((a, b) => a.distance - b.distance || a.label.localeCompare(b.label));
+  const nearest = ranked[0];
+  const close = nearest && nearest.distance <= Math.max(2, Math.floor(wanted.length / 3));
+  const listed = ranked.slice(0, HUBS_LISTED).map((h) => h.label);
+  const more = ranked.length > HUBS_LISTED ? ` and ${ranked.length - HUBS_LISTED} more` : '';
+  const shown = text.trim().length > 80 ? `${text.trim().slice(0, 80)}…` : text.trim();
+  return [
+    `Hub: we could not find a hub called "${shown}".`,
+    close ? ` Did you mean ${nearest.label}?` : '',
+    listed.length ? ` The hubs we know: ${listed.join(', ')}${more}.` : ' No hubs are configured yet.',
+    " Use the hub's address as it appears in your browser.",
+  ].join('');
+}
+
+/** Levenshtein distance, two rows at a time. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}

@@ -103,8 +103,9 @@ export function deriveReadiness(input: ReadinessInput): Readiness {
   if (held && approval && loadTest?.passed) {
     // The event is under way on the approved plan: an edit is shown, but cannot undo what the cluster holds.
     stage = 'go';
-    if (planHash !== held) {
-      const what = input.changes.length ? ` (${input.changes.join('; ')})` : '';
+    // Changes are measured against the request as approved (its material fields are frozen with the event).
+    if (input.changes.length) {
+      const what = ` (${input.changes.join('; ')})`;
       lapsed.push(`The request was changed after the event began${what}. Readiness stays on the plan approved before the event: the cluster was prepared for it, and a change cannot be prepared in time now. If the workshop needs more, tell the hub team in a comment.`);
     }
   }

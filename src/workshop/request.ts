@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { Config } from '../config/schema.js';
-import { findHub } from './hubs.js';
+import { findHub, hubNotFoundMessage } from './hubs.js';
 import type { Problem, WorkshopRequest } from './types.js';
 import {
   parseCount,
@@ -86,10 +86,7 @@ export function fieldsSchema(config: Config) {
       }
       const found = findHub(config, value);
       if (!found) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `Hub: we could not find a hub called "${value.trim()}". Use the hub's address as it appears in your browser.`,
-        });
+        ctx.addIssue({ code: 'custom', message: hubNotFoundMessage(config, value) });
         return null;
       }
       return found;

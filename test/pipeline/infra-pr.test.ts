@@ -3,6 +3,8 @@ import nock from 'nock';
 import { ProbotOctokit } from 'probot';
 import { octokitInfraRepo } from '../../src/github/infra-repo.js';
 import { syncInfraPullRequest, prMarker, type InfraStepInput } from '../../src/pipeline/infra-pr.js';
+import { computeInfraChange } from '../../src/infra/change.js';
+import { closedUnfinishedLister } from '../../src/pipeline/sweep.js';
 import { EMPTY_STATE, type MarkerState } from '../../src/workshop/marker.js';
 import { silentLogger } from '../../src/pipeline/ports.js';
 import { exampleConfig } from '../support/config.js';
@@ -155,5 +157,77 @@ describe('ready-mode PR through the Git Data API (nock, REST shapes)', () => {
   test('not go yet, or on hold → nothing at all', async () => {
     expect((await syncInfraPullRequest(input(EMPTY_STATE, { stage: 'load-tested' }), null, { dryRun: false, log: silentLogger })).section).toBeNull();
     expect((await syncInfraPullRequest(input(EMPTY_STATE, { onHold: true }), null, { dryRun: false, log: silentLogger })).section).toBeNull();
+  });
+});
+
+describe('after the event, through the REST API (nock)', () => {
+  beforeEach(() => nock.disableNetConnect());
+  afterEach(() => {
+    nock.cleanAll();
+    nock.enableNetConnect();
+  });
+
+  /** The warm files and the record the ready PR left, as computed from the example files. */
+  function warm() {
+    const config = exampleConfig();
+    const cluster = config.clusters['demo-cluster']!;
+    const change = computeInfraChange({ phase: 'ready', cluster, pool: cluster.pools['user-n2-highmem-4']!, plan: samplePlan(), files: { [TFVARS]: example(TFVARS), [VALUES]: example(VALUES) }, recorded: null });
+    if (!change.ok) throw new Error(change.error);
+    const files = Object.fromEntries(change.files.map((f) => [f.path, f.after]));
+    const record = { phase: 'ready' as const, number: 101, url: 'https://github.com/example-org/infrastructure/pull/101', state: 'open' as const, planHash: 'plan-abc', before: change.before as unknown as Record<string, unknown>, cluster: 'demo-cluster', pool: 'user-n2-highmem-4', mergeBy: '2027-03-10T08:00:00.000-06:00', scaleDownAt: '2027-03-12T17:00:00.000-06:00' };
+    return { files, record };
+  }
+
+  test('the record says open but the PR was merged (delivery lost): read once, then the scale-down restores the original bytes, with no plan', async () => {
+    const { files, record } = warm();
+    let tree: Array<{ path: string; content: string }> = [];
+    let body = '';
+    const scope = nock(API);
+    scope.get(`${INFRA}/pulls`).query({ head: 'example-org:workshop-readiness/issue-17', state: 'all', per_page: 10 }).reply(200, [pull(101, 'closed', true)]);
+    scope.get(`${INFRA}/pulls`).query({ head: 'example-org:workshop-readiness/issue-17-scale-down', state: 'all', per_page: 10 }).reply(200, []);
+    for (const path of [TFVARS, VALUES]) scope.get(`${INFRA}/contents/${encodeURIComponent(path)}`).query({ ref: 'main' }).reply(200, contents(path, files[path] ?? ''));
+    scope.get(`${INFRA}/git/ref/heads%2Fmain`).reply(200, { ref: 'refs/heads/main', object: { sha: 'b'.repeat(40), type: 'commit' } });
+    scope.get(`${INFRA}/git/commits/${'b'.repeat(40)}`).reply(200, { sha: 'b'.repeat(40), tree: { sha: 'c'.repeat(40) } });
+    scope.post(`${INFRA}/git/trees`, (b) => ((tree = b.tree), true)).reply(201, { sha: 'd'.repeat(40), tree: [] });
+    scope.post(`${INFRA}/git/commits`, { message: /Scale down after workshop #17/, tree: 'd'.repeat(40), parents: ['b'.repeat(40)] }).reply(201, { sha: 'e'.repeat(40) });
+    scope.patch(`${INFRA}/git/refs/heads%2Fworkshop-readiness%2Fissue-17-scale-down`).reply(422, { message: 'Reference does not exist' });
+    scope.post(`${INFRA}/git/refs`, { ref: 'refs/heads/workshop-readiness/issue-17-scale-down', sha: 'e'.repeat(40) }).reply(201, {});
+    scope.post(`${INFRA}/pulls`, (b) => ((body = b.body), b.head === 'workshop-readiness/issue-17-scale-down')).reply(201, pull(102, 'open', false));
+
+    const state = { ...EMPTY_STATE, pullRequests: [record] };
+    const result = await syncInfraPullRequest(input(state, { plan: null, planHash: null, now: '2027-03-12T23:30:00Z' }), octokitInfraRepo(octokit(), 'example-org', 'infrastructure'), { dryRun: false, log: silentLogger });
+
+    expect(scope.isDone()).toBe(true);
+    expect(Object.fromEntries(tree.map((t) => [t.path, t.content]))).toEqual({ [TFVARS]: example(TFVARS), [VALUES]: example(VALUES) });
+    expect(prMarker(body)).toMatchObject({ phase: 'scale-down', planHash: 'plan-abc' });
+    expect(result.pullRequests.map((r) => `${r.phase}:${r.number}:${r.state}`)).toEqual(['ready:101:merged', 'scale-down:102:open']);
+  });
+
+  test('the ready PR was never merged: one read, nothing to scale down, said in the comment', async () => {
+    const { record } = warm();
+    const scope = nock(API);
+    scope.get(`${INFRA}/pulls`).query(true).reply(200, [pull(101, 'open', false)]);
+    const result = await syncInfraPullRequest(input({ ...EMPTY_STATE, pullRequests: [record] }, { plan: null, planHash: null, now: '2027-03-12T23:30:00Z' }), octokitInfraRepo(octokit(), 'example-org', 'infrastructure'), { dryRun: false, log: silentLogger });
+    expect(scope.isDone()).toBe(true);
+    expect(result.writes).toEqual([]);
+    expect(result.section).toBe('The event has ended and the ready-mode PR https://github.com/example-org/infrastructure/pull/101 was not merged: nothing to scale down.');
+  });
+
+  test('weeks before the event nothing is read: the record is enough', async () => {
+    const { record } = warm();
+    const result = await syncInfraPullRequest(input({ ...EMPTY_STATE, pullRequests: [record] }, { planHash: 'plan-abc' }), octokitInfraRepo(octokit(), 'example-org', 'infrastructure'), { dryRun: false, log: silentLogger });
+    expect(nock.pendingMocks()).toEqual([]);
+    expect(result.section).toContain('open, waiting for review');
+  });
+
+  test('the sweep lists closed issues still holding a warm pool: go without done, pull requests skipped', async () => {
+    const issue = (number: number, labels: string[], extra: object = {}) => ({ id: number, number, title: `#${number}`, state: 'closed', labels: labels.map((name, i) => ({ id: i, name, color: 'ededed' })), ...extra });
+    const scope = nock(API)
+      .get('/repos/example-org/workshops/issues')
+      .query({ labels: 'readiness: go', state: 'closed', per_page: 50, sort: 'updated', direction: 'desc' })
+      .reply(200, [issue(17, ['readiness: go']), issue(18, ['readiness: go', 'readiness: done']), issue(19, ['readiness: go'], { pull_request: { url: 'x' } })]);
+    const list = await closedUnfinishedLister(octokit(), 'example-org', 'workshops')('readiness: go', 'readiness: done');
+    expect(scope.isDone()).toBe(true);
+    expect(list).toEqual([{ number: 17, title: '#17' }]);
   });
 });

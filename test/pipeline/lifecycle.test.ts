@@ -107,6 +107,11 @@ interface Step {
   pulls: string[];
   comment?: RegExp[];
   notInComment?: RegExp[];
+  /** What the dashboard says is next for the workshop, where a sweep wrote it. */
+  dashboard?: string;
+  waitingOnEngineers?: boolean;
+  /** Infra-repository reads of a converged round (0 unless a PR's state decides something now). */
+  reads?: number;
 }
 
 const GO = ['readiness: go', 'workshop-request'];
@@ -121,7 +126,7 @@ const STEPS: Step[] = [
   { at: '2027-02-20T10:15:00Z', what: 'a tick: nothing changes', via: 'tick', stage: 'load-tested', labels: ['readiness: load-tested', 'workshop-request'], notices: ['reminder:21d'], pulls: [] },
   { at: '2027-02-22T10:00:00Z', what: 'bob: /approve → ready PR', act: (w) => w.issue.addUserComment('bob', '/approve'), via: 'issue', stage: 'go', labels: GO, notices: ['reminder:21d'], pulls: ['101:open'] },
   { at: '2027-03-01T10:00:00Z', what: 'a tick a week later', via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d'], pulls: ['101:open'] },
-  { at: '2027-03-09T15:00:00Z', what: 'a day before merge-by: merge reminder', via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101'], pulls: ['101:open'] },
+  { at: '2027-03-09T15:00:00Z', what: 'a day before merge-by: merge reminder', via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101'], pulls: ['101:open'], reads: 1 },
   { at: '2027-03-09T20:00:00Z', what: 'ready PR merged', act: (w) => { w.infra.merge(101); }, via: 'pull', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101'], pulls: ['101:merged'], comment: [/open, waiting for review|merged ✅/] },
   { at: '2027-03-10T14:30:00Z', what: 'day 1, in the pre-warm lead: 3 of 6 warm nodes Ready → pre-flight', act: (w) => (w.readyNodes = 3), via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10'], pulls: ['101:merged'], comment: [/merged ✅/] },
   { at: '2027-03-10T15:00:00Z', what: 'day 1 starts', act: (w) => (w.readyNodes = 6), via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10'], pulls: ['101:merged'], notInComment: [/in the past/, /no longer counts/] },
@@ -131,9 +136,9 @@ const STEPS: Step[] = [
   { at: '2027-03-11T23:30:00Z', what: 'day 2 ended', via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10'], pulls: ['101:merged'], comment: [/changed after the event began \(attendees 80 → 120\)/] },
   { at: '2027-03-12T16:00:00Z', what: 'day 3', via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10'], pulls: ['101:merged'] },
   { at: '2027-03-12T22:59:00Z', what: 'a minute before the end', via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10'], pulls: ['101:merged'] },
-  { at: '2027-03-12T23:15:00Z', what: 'after the event: scale-down PR and closing summary', via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10', 'closing-summary'], pulls: ['101:merged', '102:open'], comment: [/Scale-down PR: .*pull\/102 \(open/, /The event is over/] },
-  { at: '2027-03-13T09:00:00Z', what: 'a tick the next morning: nothing new', via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10', 'closing-summary'], pulls: ['101:merged', '102:open'] },
-  { at: '2027-03-13T12:00:00Z', what: 'scale-down merged: done', act: (w) => { w.infra.merge(102); }, via: 'pull', stage: 'go', labels: ['readiness: done', ...GO], notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10', 'closing-summary'], pulls: ['101:merged', '102:merged'] },
+  { at: '2027-03-12T23:15:00Z', what: 'after the event: scale-down PR and closing summary', via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10', 'closing-summary'], pulls: ['101:merged', '102:open'], comment: [/Scale-down PR: .*pull\/102 \(open/, /The event is over/], dashboard: 'merge the scale-down PR', waitingOnEngineers: true, reads: 1 },
+  { at: '2027-03-13T09:00:00Z', what: 'a tick the next morning: nothing new', via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10', 'closing-summary'], pulls: ['101:merged', '102:open'], reads: 1 },
+  { at: '2027-03-13T12:00:00Z', what: 'scale-down merged: done', act: (w) => { w.infra.merge(102); }, via: 'pull', stage: 'go', labels: ['readiness: done', ...GO], notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10', 'closing-summary'], pulls: ['101:merged', '102:merged'], dashboard: 'done: close the issue' },
   { at: '2027-03-13T12:15:00Z', what: 'a tick: nothing new', via: 'tick', stage: 'go', labels: ['readiness: done', ...GO], notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10', 'closing-summary'], pulls: ['101:merged', '102:merged'], comment: [/nothing is held for it any more/] },
   { at: '2027-03-14T09:00:00Z', what: 'issue closed', act: (w) => (w.issue.issue.state = 'closed'), via: 'issue', stage: 'go', labels: ['readiness: done', ...GO], notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10', 'closing-summary'], pulls: ['101:merged', '102:merged'] },
   { at: '2027-03-15T15:00:00Z', what: '3 days after: nothing', via: 'tick', stage: 'go', labels: ['readiness: done', ...GO], notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10', 'closing-summary'], pulls: ['101:merged', '102:merged'] },
@@ -163,10 +168,13 @@ describe.each(TRIGGERS)('a workshop\'s whole life, triggered by $name', (trigger
     await triggers[step.via](world);
     // The next round (a redelivery, or the next sweep) converges: a lost delivery is made up for here, ...
     await triggers.tick(world);
-    // ... and one more round changes nothing.
+    // ... and one more round changes nothing, reading the infra repository at most once (a PR's state,
+    // only in the phases where it decides something).
     const writesBefore = world.issue.writes + world.infra.writes;
+    const readsBefore = world.infra.reads;
     await triggers.tick(world);
     expect(world.issue.writes + world.infra.writes).toBe(writesBefore);
+    expect(world.infra.reads - readsBefore).toBe(step.reads ?? 0);
 
     const seen = observe(world);
     expect({ stage: seen.stage, labels: seen.labels, statusComments: seen.statusComments, notices: seen.notices, pulls: seen.pulls }).toEqual({
@@ -178,6 +186,11 @@ describe.each(TRIGGERS)('a workshop\'s whole life, triggered by $name', (trigger
     });
     for (const pattern of step.comment ?? []) expect(seen.comment).toMatch(pattern);
     for (const pattern of step.notInComment ?? []) expect(seen.comment).not.toMatch(pattern);
+    if (step.dashboard && triggers.name !== 'webhooks') {
+      const body = world.dashboard.issue?.body ?? '';
+      expect(body).toContain(`"next":"${step.dashboard}"`);
+      expect(body.includes('**The hub engineers** (1)')).toBe(step.waitingOnEngineers ?? false);
+    }
   });
 
   test('the ready PR warmed the pool; the scale-down put back the exact bytes', async () => {
