@@ -1,7 +1,7 @@
 import { fmtGiB, nodeCapacity } from './allocatable.js';
 import { familyOf, knownTypes, lookupInstanceType, priceIn, type InstanceType } from './catalog.js';
 import { checkQuotas } from './quotas.js';
-import { eventDays, hoursIn, overlaps, readyWindows } from './ready-mode.js';
+import { AUTOSCALER_IDLE_MINUTES, eventDays, hoursIn, overlaps, readyWindows } from './ready-mode.js';
 import { aggregateThroughput } from './storage.js';
 import { GPU_NODE_START_SECONDS, NODE_START_SECONDS, simulateArrivals } from './timeline.js';
 import type { NodeCapacity, PlanInput, Plan, Risk } from './types.js';
@@ -39,7 +39,7 @@ export function computePlan(input: PlanInput): Plan {
   const leadTimeDays = Math.floor((Date.parse(input.start) - Date.parse(input.now)) / 86_400_000);
   // Once the workshop has started the notice it was given no longer matters.
   if (leadTimeDays < input.policy.leadTimeDays && Date.parse(input.start) > Date.parse(input.now)) {
-    risks.push({ code: 'short-notice', severity: 'warning', message: `The workshop starts in ${Math.max(0, leadTimeDays)} days; the team asks for ${input.policy.leadTimeDays}. Quota increases and load tests may not fit in the time left.` });
+    risks.push({ code: 'short-notice', severity: 'warning', message: `The workshop starts in ${Math.max(0, leadTimeDays)} day${Math.max(0, leadTimeDays) === 1 ? '' : 's'}; the team asks for ${input.policy.leadTimeDays}. Quota increases and load tests may not fit in the time left.` });
   }
   if (!type || type.provider !== input.provider) {
     risks.push({ code: 'unknown-instance-type', severity: 'blocking', message: `Instance type ${input.pool.instanceType} is not in the catalog for ${input.provider} (known: ${knownTypes(input.provider).join(', ')}). Fix the pool's instanceType in the config.` });
@@ -62,7 +62,7 @@ export function computePlan(input: PlanInput): Plan {
     input.perUser.memoryLimitBytes > input.perUser.memoryGuaranteeBytes ? `memory ${fmtGiB(input.perUser.memoryGuaranteeBytes)} guaranteed, limit ${fmtGiB(input.perUser.memoryLimitBytes)}` : null,
   ].filter(Boolean);
   if (over.length) {
-    risks.push({ code: 'oversubscribed', severity: 'warning', message: `Limits exceed guarantees (${over.join('; ')}): during an event everyone works at once, so set guarantee = limit or expect slowdowns and out-of-memory kills.` });
+    risks.push({ code: 'oversubscribed', severity: 'warning', message: `Limits exceed guarantees (${over.join('; ')}): during an event everyone works at once, so ${input.cluster.infra?.helmValuesPath ? 'the ready-mode PR sets guarantee = limit for the event (the hub\'s values come back with the scale-down)' : 'set guarantee = limit for the event'}, or expect slowdowns and out-of-memory kills.` });
   }
   if (input.gpu && !type.gpu) {
     risks.push({ code: 'gpu-quota', severity: 'blocking', message: `The workshop needs GPUs but pool ${input.poolName} (${type.name}) has none: plan it on a GPU pool.` });
@@ -105,11 +105,13 @@ export function computePlan(input: PlanInput): Plan {
 
   const price = priceIn(type, input.region);
   if (price.assumption) assumptions.push(price.assumption);
+  const followsWindows = input.followWindows === true && minNodes > 0;
+  const held = heldSpan(windows, scaleDownAt, minNodes, followsWindows);
   const cost = {
     pricePerNodeHourUSD: price.usd,
     workshopUSD: money(nodes * hoursIn(days) * price.usd),
-    readyModeUSD: money(minNodes * hoursIn(windows) * price.usd),
-    continuousUSD: windows[0] ? money(minNodes * ((Date.parse(scaleDownAt) - Date.parse(windows[0].start)) / 3_600_000) * price.usd) : 0,
+    ...held,
+    heldUSD: money(held.heldNodes * held.heldHours * price.usd),
   };
 
   const storage = storagePlan(input, risks, assumptions);
@@ -125,6 +127,7 @@ export function computePlan(input: PlanInput): Plan {
     bindingResource: binding,
     nodes,
     otherNodes,
+    perUser: input.perUser,
     readyMode: {
       minNodes,
       placeholders: {
@@ -137,6 +140,7 @@ export function computePlan(input: PlanInput): Plan {
       windows,
       days,
       scaleDownAt,
+      followsWindows,
     },
     timeline: {
       nodeStartSeconds: nodeStart,
@@ -197,9 +201,10 @@ function emptyPlan(input: PlanInput, parts: Pick<Plan, 'leadTimeDays' | 'assumpt
     bindingResource: 'memory',
     nodes: 0,
     otherNodes: 0,
-    readyMode: { minNodes: 0, placeholders: { replicas: 0, cpu: 0, memory: 0 }, seatsToReserve: 0, leadMinutes: input.policy.readyModeLeadMinutes, windows: parts.windows, days: parts.days, scaleDownAt: parts.scaleDownAt },
+    perUser: input.perUser,
+    readyMode: { minNodes: 0, placeholders: { replicas: 0, cpu: 0, memory: 0 }, seatsToReserve: 0, leadMinutes: input.policy.readyModeLeadMinutes, windows: parts.windows, days: parts.days, scaleDownAt: parts.scaleDownAt, followsWindows: false },
     timeline: { nodeStartSeconds: 0, imagePullSeconds: 0, waitWithoutReadyMode: 0, waitWithReadyMode: 0, fractionWaiting: 0, fractionWaitingWithReadyMode: 0, spawnBatches: 0 },
-    cost: { pricePerNodeHourUSD: null, workshopUSD: null, readyModeUSD: null, continuousUSD: null },
+    cost: { pricePerNodeHourUSD: null, workshopUSD: null, ...heldSpan(parts.windows, parts.scaleDownAt, 0, false), heldUSD: null },
     storage: { type: null, aggregateMiBps: null, perUserMiBps: null },
     quotas: [],
     overlaps: [],
@@ -207,6 +212,20 @@ function emptyPlan(input: PlanInput, parts: Pick<Plan, 'leadTimeDays' | 'assumpt
     assumptions: parts.assumptions,
     risks: sortRisks(parts.risks),
   };
+}
+
+/**
+ * The span ready mode holds its warm nodes. From the PR alone: from the merge-by time (the first window's start)
+ * to the scale-down, without a break, because the pool's min and the placeholders stay until the scale-down is
+ * merged. When the app follows the windows: each window, plus the minutes the autoscaler waits before it removes
+ * a node left idle when the placeholders go.
+ */
+function heldSpan(windows: Plan['readyMode']['windows'], scaleDownAt: string, nodes: number, followsWindows: boolean): Pick<Plan['cost'], 'heldNodes' | 'heldFrom' | 'heldUntil' | 'heldHours'> {
+  const from = windows[0]?.start ?? scaleDownAt;
+  const hours = followsWindows
+    ? hoursIn(windows) + (windows.length * AUTOSCALER_IDLE_MINUTES) / 60
+    : Math.max(0, (Date.parse(scaleDownAt) - Date.parse(from)) / 3_600_000);
+  return { heldNodes: nodes, heldFrom: from, heldUntil: scaleDownAt, heldHours: Math.round(hours * 100) / 100 };
 }
 
 function money(value: number): number {

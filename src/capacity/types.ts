@@ -62,10 +62,17 @@ export interface PlanInput {
   start: string;
   end: string;
   dailyHours: { start: string; end: string };
+  /** ISO weekdays the workshop runs on (1 = Monday); absent or null = every day. */
+  weekdays?: number[] | null;
   imageSizeGB: number;
   dataPerUserGB: number | null;
   homeStorage: HomeStorage | null;
   concurrentSpawnLimit: number;
+  /**
+   * The app scales the hub's placeholders at each window's start and end (it has cluster access and knows the
+   * hub's namespace): ready mode then holds nodes in the daily windows only. Absent = false.
+   */
+  followWindows?: boolean;
   measured: MeasuredNode | null;
   observed: ObservedNode | null;
   others: OtherWorkshop[];
@@ -123,6 +130,11 @@ export interface Plan {
     /** Event days, local day start/end. */
     days: Window[];
     scaleDownAt: string;
+    /**
+     * True when the app scales the placeholders to follow `windows` (and the PR leaves the pool's min alone);
+     * false when the PR's min and placeholders hold the nodes from the merge-by time to the scale-down.
+     */
+    followsWindows: boolean;
   };
   timeline: {
     nodeStartSeconds: number;
@@ -133,11 +145,23 @@ export interface Plan {
     fractionWaitingWithReadyMode: number;
     spawnBatches: number;
   };
+  /** Per-user resources the plan sized for; the ready-mode PR sets them for the event with guarantee = limit. */
+  perUser: PerUser;
   cost: {
     pricePerNodeHourUSD: number | null;
+    /** Nodes at peak during the event hours. */
     workshopUSD: number | null;
-    readyModeUSD: number | null;
-    continuousUSD: number | null;
+    /**
+     * What ready mode holds: `heldNodes` nodes (the pool's min, each filled by a whole-node placeholder)
+     * without a break from `heldFrom` (the merge-by time) to `heldUntil` (the scale-down after the event), so
+     * `heldHours` covers days and nights. Only when `readyMode.followsWindows` (the app scales the placeholders
+     * at each window's start and end) is it the daily windows' hours, each with the autoscaler's idle tail.
+     */
+    heldNodes: number;
+    heldFrom: string;
+    heldUntil: string;
+    heldHours: number;
+    heldUSD: number | null;
   };
   storage: {
     type: string | null;

@@ -131,6 +131,12 @@ export const hubSchema = strictObject({
   }),
   homeStorage: homeStorageSchema.optional(),
   concurrentSpawnLimit: z.number().int().positive().default(64),
+  /**
+   * The hub's Kubernetes namespace (where z2jh runs). With cluster access (the cluster's `kubernetes`), the app
+   * scales the hub's `user-placeholder` StatefulSet at each daily window's start and end, so ready mode holds
+   * warm nodes in the windows only and the pool's min is left alone.
+   */
+  namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'write a Kubernetes namespace name (lower-case letters, digits and -)').optional(),
 });
 export type HubConfig = z.infer<typeof hubSchema>;
 

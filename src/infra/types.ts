@@ -43,7 +43,7 @@ export interface InfraFormat {
   restore(text: string, pool: PoolLocator, before: PoolValues): PatchResult;
 }
 
-/** z2jh helm values: user placeholders and the continuous pre-puller. */
+/** z2jh helm values for the event: user placeholders, the continuous pre-puller, pod priority, per-user resources. */
 export interface PlaceholderSizing {
   enabled: boolean;
   replicas: number;
@@ -52,4 +52,14 @@ export interface PlaceholderSizing {
   /** Memory per placeholder, bytes. */
   memoryBytes: number;
   prePuller: boolean;
+  /**
+   * True: make sure `scheduling.podPriority.enabled` is on. Without it z2jh gives placeholders and users the
+   * same priority, so users queue behind placeholders instead of evicting them. Absent or false: left as is.
+   */
+  podPriority?: boolean;
+  /**
+   * Per-user resources for the event, written as both guarantee and limit (oversubscription 1): what the plan
+   * sized each node for. Absent: the hub's `singleuser.cpu` and `singleuser.memory` are left as they are.
+   */
+  perUser?: { cpu: number; memoryBytes: number };
 }

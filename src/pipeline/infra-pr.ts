@@ -5,6 +5,9 @@ import type { InfraRepoPort, PullRequestInfo } from '../github/infra-repo.js';
 import { computeInfraChange, infraPaths, type InfraBefore } from '../infra/change.js';
 import type { Logger } from './ports.js';
 import { template } from '../render/templates.js';
+import { heldCostLine, perUserLine, placeholderLine } from '../render/plan-markdown.js';
+import { applySteps } from '../infra/apply-steps.js';
+import { escapeMarkdown } from '../text/escape.js';
 import { hiddenJson, type MarkerState, type PullRequestRecord } from '../workshop/marker.js';
 import { heldEvent, readyRecord, scaleDownRecord } from '../workshop/lifecycle.js';
 import type { Stage } from '../workshop/readiness.js';
@@ -139,8 +142,9 @@ async function readyMode(
   if (!change.files.length) return keep('The infrastructure files already hold the ready-mode values: no PR needed.');
 
   const title = `Ready mode for workshop #${input.issue.number}: ${plan.pool} min ${plan.readyMode.minNodes} on ${plan.cluster}`;
+  const apply = applySteps({ phase: 'ready', clusterName: plan.cluster, cluster, pool, hubName: hubOn(config, plan.cluster, plan.pool), changed: change.files.map((f) => f.path) });
   const before = firstBefore ?? (change.before as unknown as Record<string, unknown>);
-  const body = prBody(input, plan, planHash, change.summary, before);
+  const body = prBody(input, plan, planHash, change.summary, apply, before);
   const opened = await writePullRequest(port, { branch, base, title, body, files: change.files, existing, message: `${title}\n\nFrom ${input.issue.repo}#${input.issue.number} (plan ${planHash}).` }, options, 'ready');
   if (!opened.ok) return keep(opened.section);
   return withRecord(state, { ...record('ready', opened.info, 'open', planHash, before), ...where }, opened.writes, null);
@@ -176,11 +180,12 @@ async function scaleDown(input: InfraStepInput, ready: PullRequestRecord | null,
   const title = `Scale down after workshop #${input.issue.number}: ${poolName} on ${clusterName}`;
   const body = template('pull-request.hbs')({
     scaleDown: true,
-    pool: poolName,
-    cluster: clusterName,
+    pool: escapeMarkdown(poolName, 80),
+    cluster: escapeMarkdown(clusterName, 80),
     issueRef: `${input.issue.repo}#${input.issue.number}`,
     endsAt: formatTime(ready.scaleDownAt, input.plan?.timeZone ?? 'UTC'),
     summary: change.summary,
+    apply: applySteps({ phase: 'scale-down', clusterName, cluster, pool, hubName: hubOn(config, clusterName, ready.pool ?? input.plan?.pool ?? ''), changed: change.files.map((f) => f.path) }),
     marker: `<!-- workshop-readiness:pr ${JSON.stringify({ issue: `${input.issue.repo}#${input.issue.number}`, phase: 'scale-down', planHash: ready.planHash ?? '' })} -->`,
   });
   const opened = await writePullRequest(port, { branch, base, title, body, files: change.files, existing, message: `${title}\n\nFrom ${input.issue.repo}#${input.issue.number}: restores the values recorded before ready mode.` }, options, 'scale-down');
@@ -232,6 +237,12 @@ async function writePullRequest(
   }
 }
 
+/** The hub whose values file the PR edits: the one configured hub on that cluster and pool, if only one is. */
+function hubOn(config: Config, cluster: string, pool: string): string | null {
+  const names = Object.entries(config.hubs).filter(([, hub]) => hub.cluster === cluster && hub.pool === pool).map(([name]) => name);
+  return names.length === 1 ? (names[0] as string) : null;
+}
+
 async function sameFiles(port: InfraRepoPort, branch: string, files: Array<{ path: string; after: string }>): Promise<boolean> {
   for (const file of files) if ((await port.readFile(file.path, branch)) !== file.after) return false;
   return true;
@@ -268,14 +279,13 @@ function formatTime(iso: string | undefined, zone: string): string {
  * The ready PR's body. Its hidden marker also carries where ready mode applies and the values it
  * replaced, so `workshop-readiness infra --phase scale-down --recorded <body>` can restore them by hand.
  */
-function prBody(input: InfraStepInput, plan: Plan, planHash: string, summary: string[], before: Record<string, unknown>): string {
+function prBody(input: InfraStepInput, plan: Plan, planHash: string, summary: string[], apply: string[], before: Record<string, unknown>): string {
   const zone = plan.timeZone;
   const fmt = (iso: string | undefined) => formatTime(iso, zone);
-  const usd = (v: number | null) => (v === null ? 'unknown (no price for this instance type)' : `$${v.toFixed(2)}`);
   return template('pull-request.hbs')({
     scaleDown: false,
-    pool: plan.pool,
-    cluster: plan.cluster,
+    pool: escapeMarkdown(plan.pool, 80),
+    cluster: escapeMarkdown(plan.cluster, 80),
     issueRef: `${input.issue.repo}#${input.issue.number}`,
     attendees: plan.attendees,
     days: plan.readyMode.days.length,
@@ -286,12 +296,13 @@ function prBody(input: InfraStepInput, plan: Plan, planHash: string, summary: st
     mergeBy: fmt(plan.readyMode.windows[0]?.start),
     leadMinutes: plan.readyMode.leadMinutes,
     nodes: plan.nodes,
-    instanceType: plan.instanceType,
+    instanceType: escapeMarkdown(plan.instanceType, 80),
     usersPerNode: plan.usersPerNode,
     minNodes: plan.readyMode.minNodes,
-    placeholders: plan.readyMode.placeholders.replicas,
-    readyCost: usd(plan.cost.readyModeUSD),
-    continuousCost: usd(plan.cost.continuousUSD),
+    placeholders: placeholderLine(plan),
+    perUser: perUserLine(plan),
+    heldCost: heldCostLine(plan, zone, '\\$'),
+    apply,
     scaleDownBranch: branchFor(input.issue.number, 'scale-down'),
     marker: `<!-- workshop-readiness:pr ${hiddenJson({ issue: `${input.issue.repo}#${input.issue.number}`, phase: 'ready', planHash, zone, cluster: plan.cluster, pool: plan.pool, before })} -->`,
   });

@@ -7,6 +7,8 @@ import type { InfraRepoPort } from '../github/infra-repo.js';
 import type { LoadTestSpec } from '../kube/types.js';
 import { applyLoadTestUpdate, expireLostLoadTest, loadTestSpec, type LoadTestUpdate } from './loadtest.js';
 import { infraRepo, syncInfraPullRequest } from './infra-pr.js';
+import { followWindows } from './windows.js';
+import type { PlaceholderScalePort } from '../kube/placeholder-scale.js';
 import { parseCommands } from '../workshop/commands.js';
 import { evaluate, type Evaluation } from '../workshop/evaluate.js';
 import { looksLikeForm, type FormReader, type FormField } from '../workshop/form.js';
@@ -26,7 +28,7 @@ export type ConfigLoad =
  * What the app can reach besides the issue: the same for every trigger (webhook, sweep, CLI), so the
  * same inputs give the same plan whichever path runs the reconcile.
  */
-export type Adapters = Pick<ReconcileDeps, 'others' | 'observe' | 'infraRepo' | 'hasCluster' | 'newRunId'>;
+export type Adapters = Pick<ReconcileDeps, 'others' | 'observe' | 'infraRepo' | 'hasCluster' | 'newRunId' | 'placeholders'>;
 
 export interface ReconcileDeps {
   issues: IssuePort;
@@ -54,6 +56,8 @@ export interface ReconcileDeps {
    * the public local key of the CLI, the demo and tests, whose markers prove nothing.
    */
   markerKey?: MarkerKey;
+  /** The hub placeholders of a cluster, to follow the daily windows; absent or null = no cluster access. */
+  placeholders?: (clusterName: string) => PlaceholderScalePort | null;
 }
 
 export interface ReconcileResult {
@@ -142,6 +146,7 @@ export async function reconcile(configLoad: ConfigLoad, deps: ReconcileDeps): Pr
   const infraWrites: string[] = [];
   // The scale-down needs no plan: the ready PR's record says where and what to restore.
   const clusterName = readyRecord(evaluation.state)?.cluster ?? evaluation.plan?.cluster;
+  let infraSection: string | null = null;
   if (deps.infraRepo && clusterName) {
     const cluster = config.clusters[clusterName];
     const repo = deps.repo ?? 'unknown/unknown';
@@ -163,8 +168,23 @@ export async function reconcile(configLoad: ConfigLoad, deps: ReconcileDeps): Pr
       { dryRun: deps.dryRun ?? false, log },
     );
     infraWrites.push(...step.writes);
+    infraSection = step.section;
     if (step.section || step.pullRequests !== evaluation.state.pullRequests) {
       evaluation = evaluate({ ...base, others, observed, previous: { ...previous, pullRequests: step.pullRequests }, sections: { ...loadTestSection, infra: step.section } });
+    }
+  }
+
+  if (deps.placeholders && evaluation.plan?.readyMode.followsWindows) {
+    const hub = evaluation.request ? config.hubs[evaluation.request.hub] : undefined;
+    const outcome = await followWindows(
+      { plan: evaluation.plan, namespace: hub?.namespace, pullRequests: evaluation.state.pullRequests, now },
+      deps.placeholders(evaluation.plan.cluster),
+      { dryRun: deps.dryRun ?? false, log },
+    );
+    // The PR left the pool's min alone, so a failure here means no warm nodes: say it where engineers look.
+    if (outcome.kind === 'failed') {
+      const note = `⚠️ The app follows the daily windows for this hub but could not scale its placeholders: ${escapeMarkdown(outcome.why, 300)}. Until that is fixed the planned warm nodes are not held: grant the access in \`deploy/hub-placeholders.yaml\`, or scale \`user-placeholder\` by hand.`;
+      evaluation = evaluate({ ...base, others, observed, previous: { ...previous, pullRequests: evaluation.state.pullRequests }, sections: { ...loadTestSection, infra: [infraSection, note].filter(Boolean).join('\n\n') } });
     }
   }
 

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { fmtCpu, fmtGiB } from '../capacity/allocatable.js';
-import { offsetOf } from '../capacity/ready-mode.js';
+import { AUTOSCALER_IDLE_MINUTES, offsetOf } from '../capacity/ready-mode.js';
 import type { Plan } from '../capacity/types.js';
 import { escapeMarkdown } from '../text/escape.js';
 
@@ -20,7 +20,7 @@ export function renderPlanMarkdown(plan: Plan, options: { timeZone: string }): s
   const rm = plan.readyMode;
   lines.push(
     `**${plan.attendees} people at peak → ${plan.nodes} × ${name(plan.instanceType)}** (${plan.usersPerNode} users per node, ${plan.bindingResource}-bound) on cluster ${name(plan.cluster)}, pool ${name(plan.pool)}. ` +
-      `Ready mode: **${rm.minNodes} warm node${rm.minNodes === 1 ? '' : 's'}** from ${rm.leadMinutes} min before each day's start, so the first ${rm.seatsToReserve} arrivals do not wait for a node.`,
+      `Ready mode: **${rm.minNodes} warm node${rm.minNodes === 1 ? '' : 's'}** ${rm.followsWindows ? `from ${rm.leadMinutes} min before each day's start to its end (the app scales the placeholders)` : `held from ${rm.leadMinutes} min before the first day's start until the scale-down after the last day`}, so the first ${rm.seatsToReserve} arrivals do not wait for a node.`,
     '',
     ...risks(plan),
     '',
@@ -28,15 +28,16 @@ export function renderPlanMarkdown(plan: Plan, options: { timeZone: string }): s
     '|---|---|',
     `| Users per node | ${plan.usersPerNode}, bound by ${plan.bindingResource} (${fmtCpu(plan.node.availableCpu)} CPU and ${fmtGiB(plan.node.availableMemoryBytes)} free for users per node) |`,
     `| Nodes at peak | ${plan.nodes}${plan.otherNodes ? ` + ${plan.otherNodes} for overlapping workshops` : ''} |`,
-    `| Warm nodes / placeholders | ${rm.minNodes} / ${rm.placeholders.replicas} whole-node pods of ${fmtCpu(rm.placeholders.cpu)} CPU, ${fmtGiB(rm.placeholders.memory)} |`,
+    `| Warm nodes / placeholders | ${rm.minNodes} / ${placeholderLine(plan)} |`,
     `| Longest wait for a server | ${duration(plan.timeline.waitWithoutReadyMode)} without ready mode, ${duration(plan.timeline.waitWithReadyMode)} with |`,
     `| Attendees waiting for a node | ${pct(plan.timeline.fractionWaiting)} without ready mode, ${pct(plan.timeline.fractionWaitingWithReadyMode)} with |`,
     `| New node ready in | ${duration(plan.timeline.nodeStartSeconds + plan.timeline.imagePullSeconds)} (start ${duration(plan.timeline.nodeStartSeconds)} + image pull ${duration(plan.timeline.imagePullSeconds)}) |`,
     `| Node cost of the workshop | ${usd(plan.cost.workshopUSD)}${plan.cost.pricePerNodeHourUSD !== null ? ` at \\$${plan.cost.pricePerNodeHourUSD.toFixed(3)} per node-hour` : ''} |`,
-    `| Ready mode cost | ${usd(plan.cost.readyModeUSD)} in the daily windows, ${usd(plan.cost.continuousUSD)} if held from the first window to the end |`,
+    `| Ready mode cost | ${heldCostLine(plan, options.timeZone, '\\$')} |`,
+    `| Per user during the event | ${perUserLine(plan)} |`,
     `| Shared storage | ${plan.storage.type ? `${name(plan.storage.type)}, ~${plan.storage.aggregateMiBps ?? '?'} MiB/s: ${plan.storage.perUserMiBps ?? '?'} MiB/s per attendee` : 'not configured'} |`,
     `| Quotas | ${plan.quotas.length ? plan.quotas.map((q) => `${name(q.name)} ${q.needed}/${q.limit} ${q.needed > q.limit ? '⛔' : '✅'}`).join(', ') : 'none configured'} |`,
-    `| Starts in | ${plan.leadTimeDays} days |`,
+    `| Starts in | ${plan.leadTimeDays} day${plan.leadTimeDays === 1 ? '' : 's'} |`,
     '',
   );
   lines.push(...gantt(plan, options.timeZone), '', ...dayChart(plan, options.timeZone), '');
@@ -62,13 +63,46 @@ function arithmetic(plan: Plan): string[] {
   ];
 }
 
-/** Mermaid gantt: each day's ready-mode window and the workshop hours, in the workshop's zone. */
+/**
+ * What the ready-mode PR holds, in words: the cost, and the figures it is computed from (nodes × hours ×
+ * price, from the merge-by time to the scale-down). The status comment and the PR body both use it, so the
+ * two cannot disagree. `dollar` is `\$` in markdown tables (GitHub reads two `$` on a line as math), else `$`.
+ */
+export function heldCostLine(plan: Plan, zone: string, dollar: '$' | '\\$'): string {
+  const { heldNodes, heldHours, heldFrom, heldUntil, heldUSD, pricePerNodeHourUSD } = plan.cost;
+  const local = (iso: string) => DateTime.fromISO(iso).setZone(zone).toFormat('ccc d LLL yyyy HH:mm ZZZZ');
+  const cost = heldUSD === null ? 'unknown' : `${dollar}${heldUSD.toFixed(2)}`;
+  const price = pricePerNodeHourUSD === null ? 'an unknown price (no price for this instance type)' : `${dollar}${pricePerNodeHourUSD.toFixed(3)} per node-hour`;
+  const nodes = `${heldNodes} warm node${heldNodes === 1 ? '' : 's'}`;
+  if (plan.readyMode.followsWindows) {
+    return `${cost} = ${nodes} × ${heldHours} h × ${price}, held in the daily windows only (the app scales the placeholders at each window's start and end; ${AUTOSCALER_IDLE_MINUTES} min per window until the autoscaler removes the idle nodes), from the merge-by time (${local(heldFrom)}) to the scale-down (${local(heldUntil)})`;
+  }
+  return `${cost} = ${nodes} × ${heldHours} h × ${price}, held without a break from the merge-by time (${local(heldFrom)}) to the scale-down (${local(heldUntil)})`;
+}
+
+/** The user placeholders the ready-mode PR sets, shared with the PR body. */
+export function placeholderLine(plan: Plan): string {
+  const p = plan.readyMode.placeholders;
+  return `${p.replicas} whole-node pods of ${fmtCpu(p.cpu)} CPU, ${fmtGiB(p.memory)}`;
+}
+
+/** The per-user resources the ready-mode PR sets for the event (guarantee = limit), shared with the PR body. */
+export function perUserLine(plan: Plan): string {
+  return `${fmtGiB(plan.perUser.memoryGuaranteeBytes)} memory and ${fmtCpu(plan.perUser.cpuGuarantee)} CPU, guarantee = limit (set by the ready-mode PR)`;
+}
+
+/** Mermaid gantt: the span ready mode is held (merge-by to scale-down) and the workshop hours, in the workshop's zone. */
 function gantt(plan: Plan, zone: string): string[] {
   const local = (iso: string) => DateTime.fromISO(iso).setZone(zone);
   const minutes = (a: string, b: string) => Math.max(1, Math.round((Date.parse(b) - Date.parse(a)) / 60_000));
   const rows = ['```mermaid', 'gantt', `    title Event days and ready mode (${mermaidSafe(zone)})`, '    dateFormat YYYY-MM-DD HH:mm', '    axisFormat %a %d %b'];
   rows.push('    section Ready mode');
-  plan.readyMode.windows.forEach((w, i) => rows.push(`    ${plan.readyMode.minNodes} warm nodes, day ${i + 1} :${local(w.start).toFormat('yyyy-LL-dd HH:mm')}, ${minutes(w.start, w.end)}m`));
+  const { heldFrom, heldUntil } = plan.cost;
+  if (plan.readyMode.followsWindows) {
+    plan.readyMode.windows.forEach((w, i) => rows.push(`    ${plan.readyMode.minNodes} warm nodes, day ${i + 1} :${local(w.start).toFormat('yyyy-LL-dd HH:mm')}, ${minutes(w.start, w.end)}m`));
+  } else {
+    rows.push(`    ${plan.readyMode.minNodes} warm nodes held :${local(heldFrom).toFormat('yyyy-LL-dd HH:mm')}, ${minutes(heldFrom, heldUntil)}m`);
+  }
   rows.push('    section Workshop');
   plan.readyMode.days.forEach((d, i) => rows.push(`    Day ${i + 1} :${local(d.start).toFormat('yyyy-LL-dd HH:mm')}, ${minutes(d.start, d.end)}m`));
   rows.push('```');
@@ -82,12 +116,14 @@ function dayChart(plan: Plan, zone: string): string[] {
   if (!window || !day) return [];
   // Plain instants and the day's own offset: this chart is drawn on every reconcile.
   const offset = offsetOf(day.start);
-  const [windowStart, windowEnd, dayStart, dayEnd] = [window.start, window.end, day.start, day.end].map(Date.parse) as [number, number, number, number];
+  const [windowStart, dayStart, dayEnd] = [window.start, day.start, day.end].map(Date.parse) as [number, number, number];
   const hour = 3_600_000;
   const first = Math.floor((windowStart + offset * 60_000) / hour) * hour - offset * 60_000 - hour;
   const slots: number[] = [];
   for (let t = first; t <= dayEnd + hour && slots.length < 30; t += hour) slots.push(t);
-  const warm = slots.map((t) => (t >= windowStart && t < windowEnd ? plan.readyMode.minNodes : 0));
+  // Without the app following the windows, the warm nodes are held without a break from the merge-by time to the scale-down.
+  const [heldFrom, heldUntil] = plan.readyMode.followsWindows ? [windowStart, Date.parse(window.end)] : [Date.parse(plan.cost.heldFrom), Date.parse(plan.cost.heldUntil)];
+  const warm = slots.map((t) => (t >= heldFrom && t < heldUntil ? plan.readyMode.minNodes : 0));
   const planned = slots.map((t, i) => (t + hour > dayStart && t < dayEnd ? plan.nodes : (warm[i] ?? 0)));
   const labels = slots.map((t) => `"${new Date(t + offset * 60_000).toISOString().slice(11, 16)}"`);
   const local = (iso: string | undefined, fmt: string) => (iso ? DateTime.fromISO(iso).setZone(zone).toFormat(fmt) : '—');
@@ -101,12 +137,9 @@ function dayChart(plan: Plan, zone: string): string[] {
     `    bar [${warm.join(', ')}]`,
     '```',
     '',
-    '| day | ready mode from | workshop | warm nodes | nodes at peak |',
-    '|---|---|---|---|---|',
-    ...plan.readyMode.days.map((d, i) => {
-      const w = plan.readyMode.windows[i];
-      return `| ${local(d.start, 'ccc d LLL')} | ${local(w?.start, 'HH:mm')} | ${local(d.start, 'HH:mm')}–${local(d.end, 'HH:mm ZZZZ')} | ${plan.readyMode.minNodes} | ${plan.nodes} |`;
-    }),
+    `| day | workshop | warm nodes (${plan.readyMode.followsWindows ? 'from the window\'s start' : 'held all day'}) | nodes at peak |`,
+    '|---|---|---|---|',
+    ...plan.readyMode.days.map((d) => `| ${local(d.start, 'ccc d LLL')} | ${local(d.start, 'HH:mm')}–${local(d.end, 'HH:mm ZZZZ')} | ${plan.readyMode.minNodes} | ${plan.nodes} |`),
   ];
 }
 

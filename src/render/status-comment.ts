@@ -26,6 +26,8 @@ export interface StatusView {
   stage: Stage;
   readiness: Readiness;
   problems: Problem[];
+  /** Values read from ambiguous text and used: listed for the requester to confirm. */
+  confirmations?: Problem[];
   request: WorkshopRequest | null;
   plan: Plan | null;
   assumptions: string[];
@@ -63,6 +65,7 @@ export function renderStatusComment(view: StatusView): string {
       : null,
     lapsed: readiness.lapsed.map((line) => escapeMarkdown(line, 1200)),
     problems: view.problems.map((p) => ({ field: FIELD_NAMES[p.field] ?? p.field, message: stripFieldPrefix(p, escapeMarkdown(p.message, 400)) })),
+    confirmations: (view.confirmations ?? []).map((p) => ({ field: FIELD_NAMES[p.field] ?? p.field, message: stripFieldPrefix(p, escapeMarkdown(p.message, 400)) })),
     understood: request ? understood(request, view.config) : [],
     assumptions: view.assumptions.map((a) => escapeMarkdown(a, 300)),
     planMarkdown: plan && request ? renderPlanMarkdown(plan, { timeZone: request.timeZone }) : '',
@@ -119,7 +122,7 @@ function understood(request: WorkshopRequest, config: Config): Array<{ name: str
     ['Contact', request.contact],
     ['First day starts', when(request.start)],
     ['Last day ends', when(request.end)],
-    ['Daily hours', `${request.dailyHours.start}–${request.dailyHours.end} (${zone})`],
+    ['Daily hours', dailyHoursText(request)],
     ['Peak simultaneous attendees', String(request.attendees)],
     ['Per user', `${request.cpuGuarantee} CPU, ${fmtGiB(request.memoryGuaranteeBytes)} guaranteed (limits ${request.cpuLimit} CPU, ${fmtGiB(request.memoryLimitBytes)})`],
     ['GPU', request.gpu ? 'yes' : 'no'],
@@ -128,6 +131,13 @@ function understood(request: WorkshopRequest, config: Config): Array<{ name: str
     ['Dask', request.dask ? 'yes' : 'no'],
   ];
   return rows.filter((row): row is [string, string] => row[1] !== null).map(([name, value]) => ({ name, value: escapeMarkdown(value, 200) }));
+}
+
+/** "13:00–16:00 (America/Los_Angeles), Tue and Thu only", "22:00–02:00 the next day (…)". */
+function dailyHoursText(request: WorkshopRequest): string {
+  const { start, end } = request.dailyHours;
+  const days = request.weekdays?.length ? `, ${request.weekdays.map((d) => ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'][d - 1]).join(', ')} only` : '';
+  return `${start}–${end}${end <= start ? ' the next day' : ''} (${request.timeZone})${days}`;
 }
 
 function runningLine(state: MarkerState): string | null {

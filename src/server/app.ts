@@ -9,6 +9,8 @@ import { Metrics } from './metrics.js';
 import { closedUnfinishedLister, openIssuesLister, sweepAll, sweepRepository } from '../pipeline/sweep.js';
 import type { Config } from '../config/schema.js';
 import { createClusterPort, kubeConfigFor } from '../kube/cluster.js';
+import { placeholderScale } from '../kube/placeholder-scale.js';
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { ClusterPort } from '../kube/types.js';
 import { progressLine, resultSummary, type LoadTestUpdate } from '../pipeline/loadtest.js';
 import { issueSnapshot, octokitIssuePort, type RestComment, type RestIssue } from '../github/issue-port.js';
@@ -93,16 +95,20 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
      * A cluster's port, when its `kubernetes` block resolves to credentials. Kubeconfig files must sit
      * under KUBECONFIG_DIR: repository config must not be able to point the app at any file it can read.
      */
-    const clusterPort = (config: Config, clusterName: string): ClusterPort | null => {
+    const kubeConfigOf = (config: Config, clusterName: string): KubeConfig | null => {
       const kube = config.clusters[clusterName]?.kubernetes;
       if (!kube) return null;
       try {
-        const kubeConfig = kubeConfigFor(kube, { kubeconfigDir: process.env.KUBECONFIG_DIR ?? '/etc/workshop-readiness/kubeconfigs' });
-        return kubeConfig ? createClusterPort({ kubeConfig, namespace: kube.namespace, logger: app.log }) : null;
+        return kubeConfigFor(kube, { kubeconfigDir: process.env.KUBECONFIG_DIR ?? '/etc/workshop-readiness/kubeconfigs' });
       } catch (error) {
         app.log.warn({ cluster: clusterName, err: (error as Error).message }, 'no access to the cluster');
         return null;
       }
+    };
+    const clusterPort = (config: Config, clusterName: string): ClusterPort | null => {
+      const kubeConfig = kubeConfigOf(config, clusterName);
+      const namespace = config.clusters[clusterName]?.kubernetes?.namespace;
+      return kubeConfig && namespace ? createClusterPort({ kubeConfig, namespace, logger: app.log }) : null;
     };
 
     /** What a reconcile can reach besides the issue: one set for webhooks and the sweep alike. */
@@ -112,6 +118,10 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
         infraRepo: infraRepoFor(octokit, owner),
         others: async (cluster, number) => othersOnCluster(readRegistry((await dashboard.find())?.body ?? ''), cluster, number),
         hasCluster: (name) => config !== null && clusterPort(config, name) !== null,
+        placeholders: (name) => {
+          const kubeConfig = config ? kubeConfigOf(config, name) : null;
+          return kubeConfig ? placeholderScale(kubeConfig) : null;
+        },
         observe: async (clusterName, poolName) => {
           const pool = config?.clusters[clusterName]?.pools[poolName];
           const port = config && pool ? clusterPort(config, clusterName) : null;

@@ -25,3 +25,20 @@ export function escapeMarkdown(text: string, maxLength = 300): string {
 export function safeLogin(login: string): string {
   return login.replace(/[^A-Za-z0-9\-[\]]/g, '');
 }
+
+/**
+ * Text shown inside a markdown code span: one line, clipped, and without backticks (which would end the span)
+ * or anything that could close an HTML comment. Inside a span nothing else formats, links or mentions.
+ */
+export function escapeCode(text: string, maxLength = 80): string {
+  const oneLine = text.replace(/\s+/g, ' ').trim().replace(/`/g, "'").replace(/--/g, '-\u200d-');
+  return oneLine.length > maxLength ? `${oneLine.slice(0, maxLength - 1)}…` : oneLine;
+}
+
+/**
+ * A word that may appear unchanged in a shell command the PR body shows (a path, a cluster or pool name), or
+ * null when it holds anything a shell or markdown would read specially; then the command is not shown.
+ */
+export function shellWord(text: string): string | null {
+  return /^[A-Za-z0-9._/:@+=-]{1,200}$/.test(text) && !text.startsWith('-') ? text : null;
+}

@@ -4,7 +4,7 @@ import type { ObservedNode, OtherWorkshop, Plan } from '../capacity/types.js';
 import type { CommentSnapshot, IssueSnapshot, Reaction } from '../pipeline/ports.js';
 import { renderStatusComment, renderReply } from '../render/status-comment.js';
 import { describeCommand, MAX_COMMANDS_PER_COMMENT } from './commands.js';
-import { extractFields, type FormReader } from './form.js';
+import { readFields, type FormReader } from './form.js';
 import { describeChanges, materialFields, planHash as hashPlan, requestHash as hashRequest } from './hashes.js';
 import { encodeMarker, MATERIAL_VALUE_MAX, repliedTo, type CommandState, type MarkerSeal, type MarkerState } from './marker.js';
 import { planInputFor } from './plan-input.js';
@@ -13,7 +13,7 @@ import { replayCommands, type Outcome, type Replay } from './replay.js';
 import { buildRequest } from './request.js';
 import { eventRecord, heldEvent, isDone, phaseOf, type Phase } from './lifecycle.js';
 import { dueNotices, type Notice } from './notices.js';
-import { parseDateTime } from './values/index.js';
+import { findTimeZone, parseDateTime } from './values/index.js';
 import type { Problem, WorkshopRequest } from './types.js';
 
 /** Everything the pure pipeline reads: the issue, its comments, the config and what adapters observed. */
@@ -59,10 +59,9 @@ export interface Evaluation {
 /** The pipeline from DESIGN.md: parse → validate → replay → plan → stage → render. Never throws on bad input. */
 export function evaluate(input: EvaluateInput): Evaluation {
   const { issue, config, previous } = input;
-  const fields = extractFields(issue.body, input.form);
   // Once the event's pre-warm lead began, the request is compared with what was approved, not re-judged.
   const held = heldEvent(previous, input.now);
-  const built = buildRequest({ title: issue.title, fields, config, now: input.now, acceptedStart: previous.material?.start ?? null });
+  const { fields, built } = readRequest({ body: issue.body, title: issue.title, config, form: input.form, now: input.now, acceptedStart: previous.material?.start ?? null });
   const request = built.request;
   const reqHash = request ? hashRequest(request) : null;
 
@@ -113,6 +112,7 @@ export function evaluate(input: EvaluateInput): Evaluation {
     stage: readiness.stage,
     readiness,
     problems: built.problems,
+    confirmations: built.confirmations,
     request,
     plan,
     assumptions: [...(request?.assumptions ?? []), ...replay.assumptions.map((a) => `Engineer assumption by ${a.by}: ${a.key} = ${a.text}.`)],
@@ -125,7 +125,9 @@ export function evaluate(input: EvaluateInput): Evaluation {
   });
 
   const startText = fields.start_date ?? null;
-  const startHint = startText ? parseDateTime(startText, { now: input.now, defaultZone: 'UTC' }) : null;
+  // The request's own zone (written with the hours) places a start written without one.
+  const hoursZone = fields.daily_hours ? findTimeZone(fields.daily_hours)?.zone : undefined;
+  const startHint = startText ? parseDateTime(startText, { now: input.now, defaultZone: hoursZone ?? 'UTC' }) : null;
   const notices = dueNotices({
     now: input.now,
     requester: issue.author,
@@ -152,6 +154,25 @@ export function evaluate(input: EvaluateInput): Evaluation {
     commentBody,
     ...acknowledgements(replay.outcomes, input, issue.author),
   };
+}
+
+/** The request in an issue body: its fields read (form headings, or labels and prose), then validated. */
+export function readRequest(input: { body: string; title: string; config: Config; form: FormReader; now: string; acceptedStart?: string | null }) {
+  const read = readFields(input.body, input.form, hubHosts(input.config));
+  const built = buildRequest({
+    title: input.title,
+    fields: read.values,
+    config: input.config,
+    now: input.now,
+    notes: read.confirmations,
+    acceptedStart: input.acceptedStart ?? null,
+  });
+  return { fields: read.values, built };
+}
+
+/** Host names of the configured hubs, so that an address in a free-form request names its hub. */
+function hubHosts(config: Config): string[] {
+  return Object.values(config.hubs).flatMap((hub) => (hub.url ? [hub.url.replace(/^https?:\/\//, '').replace(/[/?#].*$/, '').toLowerCase()] : []));
 }
 
 /**

@@ -1,5 +1,7 @@
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { extractLabelled } from './labelled.js';
+import type { Problem } from './types.js';
 
 /**
  * Reads GitHub's rendering of an issue-form issue, driven by the form's YAML so the form can change
@@ -84,7 +86,8 @@ export function splitFormBody(body: string, headings: string[] | null): Map<stri
     if (current !== null && !sections.has(current)) sections.set(current, buffer.join('\n').trim());
   };
   for (const line of body.replace(/\r\n?/g, '\n').split('\n')) {
-    const heading = /^###\s+(.+?)\s*#*\s*$/.exec(line);
+    // Headings are short; a long line is never one (and is not handed to the pattern).
+    const heading = line.length <= 500 ? /^###\s+(.+?)\s*#*\s*$/.exec(line) : null;
     // Only headings that name a field split the body, so a `### ` typed inside a textarea stays text.
     if (heading && (known === null || known.has(normaliseLabel(heading[1] ?? '')))) {
       flush();
@@ -153,10 +156,28 @@ export function resolveFieldSources(
 
 /** Extracts our fields from a rendered form body: our id → cleaned value (null when not given). */
 export function extractFields(body: string, form: FormReader): Record<string, string | null> {
+  return readFields(body, form).values;
+}
+
+/**
+ * Our fields from an issue body, and readings to confirm. A field whose `### ` heading is in the body
+ * is read there (`_No response_` is an answer: not given). A field without its heading is looked
+ * for the way older templates and support tickets write it (see labelled.ts); `knownHubs` (host
+ * names) lets an address in the text name the hub.
+ */
+export function readFields(body: string, form: FormReader, knownHubs: string[] = []): { values: Record<string, string | null>; confirmations: Problem[] } {
   const sections = splitFormBody(body, form.headings);
   const values: Record<string, string | null> = {};
-  for (const source of form.sources) values[source.id] = cleanValue(sections.get(normaliseLabel(source.label)), source);
-  return values;
+  const absent: FieldSource[] = [];
+  for (const source of form.sources) {
+    const section = sections.get(normaliseLabel(source.label));
+    values[source.id] = cleanValue(section, source);
+    if (section === undefined) absent.push(source);
+  }
+  if (absent.length === 0) return { values, confirmations: [] };
+  const labelled = extractLabelled(body.length > 100_000 ? body.slice(0, 100_000) : body, absent, knownHubs);
+  for (const source of absent) values[source.id] = labelled.values[source.id] ?? null;
+  return { values, confirmations: labelled.confirmations.filter((c) => absent.some((s) => s.id === c.field)) };
 }
 
 /** True when the body looks like it came from this form (at least three of our fields' headings). */

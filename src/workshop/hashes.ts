@@ -9,7 +9,7 @@ export function materialFields(request: WorkshopRequest): Record<string, string>
     hub: request.hub,
     start: request.start,
     end: request.end,
-    'daily hours': `${request.dailyHours.start}–${request.dailyHours.end} ${request.timeZone}`,
+    'daily hours': `${request.dailyHours.start}–${request.dailyHours.end} ${request.timeZone}${request.weekdays ? ` on days ${request.weekdays.join(',')}` : ''}`,
     attendees: String(request.attendees),
     'memory per user': `${request.memoryGuaranteeBytes} B`,
     'CPU per user': String(request.cpuGuarantee),

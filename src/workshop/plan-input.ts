@@ -48,10 +48,13 @@ export function planInputFor(
     start: request.start,
     end: request.end,
     dailyHours: request.dailyHours,
+    weekdays: request.weekdays ?? null,
     imageSizeGB: num('image-size-gb', request.imageSizeGB),
     dataPerUserGB: Number.isNaN(dataGB) ? request.dataPerUserGB : dataGB,
     homeStorage: where.hub.homeStorage ?? where.cluster.homeStorage ?? null,
     concurrentSpawnLimit: where.hub.concurrentSpawnLimit,
+    // Only the app can follow the daily windows, and only with the cluster's credentials and the hub's namespace.
+    followWindows: where.hub.namespace !== undefined && where.cluster.kubernetes !== undefined,
     measured: config.instanceOverrides[instanceType] ?? null,
     // Live figures describe the pool's real instance type only.
     observed: instanceType === where.pool.instanceType ? context.observed : null,

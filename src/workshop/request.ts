@@ -4,13 +4,19 @@ import type { Config } from '../config/schema.js';
 import { findHub, hubNotFoundMessage } from './hubs.js';
 import type { Problem, WorkshopRequest } from './types.js';
 import {
+  findTimeZone,
   parseCount,
   parseCpu,
   parseDailyHours,
+  parseDateRange,
   parseDateTime,
   parseMemory,
   parseSizeGB,
   parseYesNo,
+  readPeopleInText,
+  stripInvisible,
+  type DailyHoursValue,
+  type DateTimeValue,
   type ParseResult,
 } from './values/index.js';
 
@@ -39,6 +45,8 @@ export interface BuildRequestInput {
   config: Config;
   /** ISO instant the request is judged at (the clock is an adapter). */
   now: string;
+  /** Readings to confirm found while extracting the fields (see form.ts readFields); messages are phrases. */
+  notes?: Problem[];
   /**
    * The start the app already accepted while it was still ahead (from its own, trusted marker). A start
    * in the past is a problem only when it differs from this one: a request valid when made stays valid
@@ -47,21 +55,31 @@ export interface BuildRequestInput {
   acceptedStart?: string | null;
 }
 
+/**
+ * `confirmations` are values read from ambiguous text and used anyway (a day/month order, a zone
+ * abbreviation with two meanings, a range): the status comment asks the requester to confirm them.
+ */
 export type BuildRequestResult =
-  | { ok: true; request: WorkshopRequest; problems: [] }
-  | { ok: false; request: null; problems: Problem[] };
+  | { ok: true; request: WorkshopRequest; problems: []; confirmations: Problem[] }
+  | { ok: false; request: null; problems: Problem[]; confirmations: Problem[] };
 
 const text = z.string().nullable();
 
-/** A field parsed by one of the free-text parsers; failures become zod issues naming the field. */
-function parsed<T>(field: string, parser: (value: string) => ParseResult<T>, options: { required: boolean }) {
+/**
+ * A field parsed by one of the free-text parsers; failures become zod issues naming the field, and
+ * readings to confirm are added to `confirmations`.
+ */
+function parsed<T>(field: string, parser: (value: string) => ParseResult<T>, options: { required: boolean; confirmations?: Problem[] }) {
   return text.transform((value, ctx): T | null => {
     if (value === null) {
       if (options.required) ctx.addIssue({ code: 'custom', message: `${FIELD_NAMES[field] ?? field} is missing.` });
       return null;
     }
     const result = parser(value);
-    if (result.ok) return result.value;
+    if (result.ok) {
+      if (result.confirm) options.confirmations?.push({ field, message: `${FIELD_NAMES[field] ?? field}: ${result.confirm}.` });
+      return result.value;
+    }
     if (result.missing && !options.required) return null;
     ctx.addIssue({
       code: 'custom',
@@ -77,7 +95,7 @@ function parsed<T>(field: string, parser: (value: string) => ParseResult<T>, opt
  * because a zone written in one field applies to the others, and so its problems are reported
  * together with the fields' problems rather than only after them.
  */
-export function fieldsSchema(config: Config) {
+export function fieldsSchema(config: Config, confirmations: Problem[] = []) {
   return z.object({
     hub: text.transform((value, ctx) => {
       if (value === null) {
@@ -91,18 +109,31 @@ export function fieldsSchema(config: Config) {
       }
       return found;
     }),
-    community: text.default(null),
-    contact: text.default(null),
-    attendees: parsed('attendees', parseCount, { required: true }),
+    community: freeText.default(null),
+    contact: freeText.transform((value) => (value !== null && POINTER.test(value) ? null : value)).default(null),
+    attendees: parsed('attendees', readAttendees, { required: true, confirmations }),
     memory: parsed('memory', parseMemory, { required: false }).default(null),
     cpu: parsed('cpu', parseCpu, { required: false }).default(null),
     gpu: parsed('gpu', parseYesNo, { required: false }).default(null),
-    image: text.default(null),
+    image: freeText.default(null),
     data_size: parsed('data_size', parseSizeGB, { required: false }).default(null),
-    data_source: text.default(null),
+    data_source: freeText.default(null),
     dask: parsed('dask', parseYesNo, { required: false }).default(null),
     workload: text.default(null),
   });
+}
+
+/** Free text kept as written, without the zero-width characters a copy from a web page brings along. */
+const freeText = text.transform((value) => (value === null ? null : stripInvisible(value) || null));
+
+/** A pointer to somewhere else rather than a name ("See freshdesk ticket", "in the ticket"). */
+const POINTER = /^(?:please\s+)?(?:see|refer to|check|in|per|as per|listed in|from)\b[^@]{0,60}\b(?:ticket|freshdesk|email|e-mail|thread|above|below|description|form|link)s?\b[\s.!)]*$/i;
+
+/** A count of attendees; a sentence or a number with words around it is read, and named for confirmation. */
+function readAttendees(value: string): ParseResult<number> {
+  const count = parseCount(value);
+  if (count.ok || count.missing) return count;
+  return readPeopleInText(value) ?? count;
 }
 
 type Fields = z.infer<ReturnType<typeof fieldsSchema>>;
@@ -139,46 +170,76 @@ function assembleRequest(title: string, fields: Fields, timing: Timing): Worksho
   };
 }
 
-type Timing = Pick<WorkshopRequest, 'timeZone' | 'start' | 'end' | 'dailyHours'>;
+type Timing = Pick<WorkshopRequest, 'timeZone' | 'start' | 'end' | 'dailyHours' | 'weekdays'>;
+type TimingFields = { start_date: string | null; end_date: string | null; daily_hours: string | null };
 
-/** Start, end and daily hours in one zone: the zone may be written in any of the three fields. */
-function assembleTiming(
-  fields: { start_date: string | null; end_date: string | null; daily_hours: string | null },
-  now: string,
-  acceptedStart: string | null,
-): { value: Timing | null; problems: Problem[] } {
+/**
+ * Start, end and daily hours in one zone: the zone may be written in any of the three fields. Each
+ * field's problem is reported on that field only: unreadable hours do not make the dates "lack a
+ * time zone". The start field's own time is kept (an earlier start is made ready), and a zone there
+ * that differs from the hours' is converted and named for confirmation.
+ */
+function assembleTiming(fields: TimingFields, now: string, acceptedStart: string | null): { value: Timing | null; problems: Problem[]; confirmations: Problem[] } {
   const problems: Problem[] = [];
+  const confirmations: Problem[] = [];
+  const confirm = (field: string, result: { confirm?: string }) => {
+    if (result.confirm) confirmations.push({ field, message: `${FIELD_NAMES[field]}: ${result.confirm}.` });
+  };
+  const written = [fields.daily_hours, fields.start_date, fields.end_date].map((text) => (text ? findTimeZone(text)?.zone ?? null : null));
+  const exampleZone = written.find((zone) => zone !== null) ?? undefined;
+  const like = `like 9am - 5pm ${exampleZone ?? 'America/Chicago'}`;
   const missing = (field: string, hint: string) => problems.push({ field, message: `${FIELD_NAMES[field]} is missing: ${hint}` });
 
-  let hours: { start: string; end: string; zone: string | null } | null = null;
-  if (fields.daily_hours === null) missing('daily_hours', 'write the hours attendees use the hub each day, like "9am - 5pm America/Chicago".');
+  let hours: DailyHoursValue | null = null;
+  if (fields.daily_hours === null) missing('daily_hours', `write the hours attendees use the hub each day, with the time zone, ${like}.`);
   else {
-    const result = parseDailyHours(fields.daily_hours, {});
-    if (result.ok) hours = result.value;
-    else problems.push({ field: 'daily_hours', message: `${FIELD_NAMES.daily_hours}: ${result.reason}.` });
+    const result = parseDailyHours(fields.daily_hours, exampleZone ? { exampleZone } : {});
+    if (result.ok) {
+      hours = result.value;
+      confirm('daily_hours', result);
+    } else problems.push({ field: 'daily_hours', message: `${FIELD_NAMES.daily_hours}: ${result.reason}.` });
   }
 
-  const readDate = (field: 'start_date' | 'end_date', value: string | null, defaultZone: string | undefined, defaultTime: string | undefined) => {
-    if (value === null) {
-      missing(field, 'write the date like 2027-03-10.');
-      return null;
-    }
-    const result = parseDateTime(value, { now, ...(defaultZone ? { defaultZone } : {}), ...(defaultTime ? { defaultTime } : {}) });
-    if (result.ok) return result.value;
-    problems.push({ field, message: `${FIELD_NAMES[field]}: ${result.reason}.` });
-    return null;
-  };
-  const start = readDate('start_date', fields.start_date, hours?.zone ?? undefined, hours?.start);
-  const end = readDate('end_date', fields.end_date, start?.zone ?? hours?.zone ?? undefined, hours?.end);
-  if (!start || !end || !hours) return { value: null, problems };
+  // The zone of the workshop: the hours' own, else one written with the dates. Without any, the
+  // dates are still read (in UTC) so that their own problems show, and the zone is asked for once.
+  const timeZone = hours?.zone ?? written[1] ?? written[2] ?? null;
+  if (hours && timeZone === null) {
+    problems.push({ field: 'daily_hours', message: `${FIELD_NAMES.daily_hours}: no time zone is given here or with the dates; add one, ${like}.` });
+  }
+  const options = { now, defaultZone: timeZone ?? 'UTC', ...(exampleZone ? { exampleZone } : {}) };
+  const dates = readDates(fields, options, problems, confirm);
+  if (!dates || !hours || timeZone === null || problems.length) return { value: null, problems, confirmations };
 
-  const timeZone = hours.zone ?? start.zone;
-  // Each day runs in the daily hours; the dates give the first and last day.
-  const first = DateTime.fromISO(`${start.dateOnly}T${hours.start}`, { zone: timeZone });
-  const last = DateTime.fromISO(`${end.dateOnly}T${hours.end}`, { zone: timeZone });
+  // Dates written in another zone than the hours are placed on the workshop's calendar.
+  const inZone = (value: DateTimeValue) => DateTime.fromISO(value.iso, { setZone: true }).setZone(timeZone);
+  for (const [field, value] of [['start_date', dates.start], ['end_date', dates.end]] as const) {
+    const daily = field === 'start_date' ? hours.start : hours.end;
+    if (value.hasTime && value.zone !== timeZone && inZone(value).offset !== DateTime.fromISO(value.iso, { setZone: true }).offset && inZone(value).toFormat('HH:mm') !== daily) {
+      confirmations.push({ field, message: `${FIELD_NAMES[field]}: it is written in ${value.zone} and the daily hours in ${timeZone}; it was read as ${inZone(value).toFormat('ccc d LLL, HH:mm')} ${timeZone}.` });
+    }
+  }
+  const startDay = dates.start.hasTime ? inZone(dates.start).toISODate() ?? dates.start.dateOnly : dates.start.dateOnly;
+  const endDay = dates.end.hasTime ? inZone(dates.end).toISODate() ?? dates.end.dateOnly : dates.end.dateOnly;
+  const start = { dateOnly: startDay };
+  const end = { dateOnly: endDay };
+  const overnight = hours.end <= hours.start;
+
+  let first = DateTime.fromISO(`${start.dateOnly}T${hours.start}`, { zone: timeZone });
+  let last = DateTime.fromISO(`${end.dateOnly}T${hours.end}`, { zone: timeZone }).plus({ days: overnight ? 1 : 0 });
   if (!first.isValid || !last.isValid) {
     problems.push({ field: 'start_date', message: `${FIELD_NAMES.start_date}: the dates and hours do not make a valid time in ${timeZone}.` });
-    return { value: null, problems };
+    return { value: null, problems, confirmations };
+  }
+  // A start written earlier than the daily hours is when people arrive on the first day: ready by then.
+  const writtenStart = dates.start.hasTime ? inZone(dates.start) : null;
+  if (writtenStart && writtenStart.toISODate() === start.dateOnly && writtenStart < first) {
+    confirmations.push({ field: 'start_date', message: `${FIELD_NAMES.start_date}: it says ${writtenStart.toFormat('HH:mm')}, before the daily hours start (${hours.start}); the first day is made ready for ${writtenStart.toFormat('HH:mm')}.` });
+    first = writtenStart;
+  }
+  const writtenEnd = dates.end.hasTime ? inZone(dates.end) : null;
+  if (writtenEnd && !overnight && writtenEnd.toISODate() === end.dateOnly && writtenEnd > last) {
+    confirmations.push({ field: 'end_date', message: `${FIELD_NAMES.end_date}: it says ${writtenEnd.toFormat('HH:mm')}, after the daily hours end (${hours.end}); the last day is kept ready until ${writtenEnd.toFormat('HH:mm')}.` });
+    last = writtenEnd;
   }
   if (last <= first) {
     problems.push({ field: 'end_date', message: `${FIELD_NAMES.end_date}: the workshop ends (${end.dateOnly}) before it starts (${start.dateOnly}).` });
@@ -186,21 +247,75 @@ function assembleTiming(
   if (first < DateTime.fromISO(now) && !sameInstant(first, acceptedStart)) {
     problems.push({ field: 'start_date', message: `${FIELD_NAMES.start_date}: ${start.dateOnly} is in the past.` });
   }
-  if (problems.length) return { value: null, problems };
+  const weekdays = hours.weekdays ?? null;
+  if (weekdays && !problems.length && !hasWeekdayBetween(first, last, weekdays)) {
+    problems.push({ field: 'daily_hours', message: `${FIELD_NAMES.daily_hours}: none of the days from ${start.dateOnly} to ${end.dateOnly} is a ${weekdays.map(weekdayName).join(' or ')}.` });
+  }
+  if (problems.length) return { value: null, problems, confirmations };
   return {
     value: {
       timeZone,
-      start: first.toISO() ?? start.iso,
-      end: last.toISO() ?? end.iso,
+      start: first.toISO() ?? dates.start.iso,
+      end: last.toISO() ?? dates.end.iso,
       dailyHours: { start: hours.start, end: hours.end },
+      weekdays,
     },
     problems,
+    confirmations,
   };
+}
+
+/**
+ * First and last day. The start field may hold the whole range ("October 20-24, 2027"); when the
+ * end field is empty or repeats it, its last day is the end. A single date with no end asks for
+ * the end only.
+ */
+function readDates(
+  fields: TimingFields,
+  options: { now: string; defaultZone: string; exampleZone?: string },
+  problems: Problem[],
+  confirm: (field: string, result: { confirm?: string }) => void,
+): { start: DateTimeValue; end: DateTimeValue } | null {
+  const hint = `write the date like 2027-03-10.`;
+  const startText = fields.start_date;
+  const endText = fields.end_date;
+  if (startText === null) {
+    problems.push({ field: 'start_date', message: `${FIELD_NAMES.start_date} is missing: ${hint}` });
+    if (endText === null) problems.push({ field: 'end_date', message: `${FIELD_NAMES.end_date} is missing: ${hint}` });
+    return null;
+  }
+  const startRange = parseDateRange(startText, options);
+  if (!startRange.ok) {
+    problems.push({ field: 'start_date', message: startRange.missing ? `${FIELD_NAMES.start_date} is missing: ${hint}` : `${FIELD_NAMES.start_date}: ${startRange.reason}.` });
+  } else confirm('start_date', startRange);
+  const isRange = startRange.ok && startRange.value.start.dateOnly !== startRange.value.end.dateOnly;
+  if (endText === null || endText.trim() === startText.trim()) {
+    if (startRange.ok && (isRange || endText !== null)) return startRange.value;
+    if (endText === null) problems.push({ field: 'end_date', message: `${FIELD_NAMES.end_date} is missing: ${hint}` });
+    return null;
+  }
+  const end = parseDateTime(endText, options);
+  if (!end.ok) {
+    problems.push({ field: 'end_date', message: end.missing ? `${FIELD_NAMES.end_date} is missing: ${hint}` : `${FIELD_NAMES.end_date}: ${end.reason}.` });
+    return null;
+  }
+  confirm('end_date', end);
+  return startRange.ok ? { start: startRange.value.start, end: end.value } : null;
+}
+
+function hasWeekdayBetween(first: DateTime, last: DateTime, weekdays: number[]): boolean {
+  for (let day = first.startOf('day'), i = 0; day <= last && i < 8; day = day.plus({ days: 1 }), i++) if (weekdays.includes(day.weekday)) return true;
+  return false;
+}
+
+function weekdayName(day: number): string {
+  return ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'][day - 1] ?? String(day);
 }
 
 /** Builds and validates a request; every problem is a sentence naming the field, never an exception. */
 export function buildRequest(input: BuildRequestInput): BuildRequestResult {
-  const parsedFields = fieldsSchema(input.config).safeParse(input.fields);
+  const fieldConfirmations: Problem[] = [];
+  const parsedFields = fieldsSchema(input.config, fieldConfirmations).safeParse(input.fields);
   const timing = assembleTiming(
     { start_date: input.fields.start_date ?? null, end_date: input.fields.end_date ?? null, daily_hours: input.fields.daily_hours ?? null },
     input.now,
@@ -211,8 +326,10 @@ export function buildRequest(input: BuildRequestInput): BuildRequestResult {
     ...timing.problems,
   ];
   const request = parsedFields.success && timing.value ? assembleRequest(input.title, parsedFields.data, timing.value) : null;
-  if (problems.length || !request) return { ok: false, request: null, problems: inFormOrder(dedupe(problems)) };
-  return { ok: true, request, problems: [] };
+  const notes = (input.notes ?? []).map((note) => ({ field: note.field, message: `${FIELD_NAMES[note.field] ?? note.field}: ${note.message}.` }));
+  const confirmations = inFormOrder(dedupe([...notes, ...fieldConfirmations, ...timing.confirmations]));
+  if (problems.length || !request) return { ok: false, request: null, problems: inFormOrder(dedupe(problems)), confirmations };
+  return { ok: true, request, problems: [], confirmations };
 }
 
 function sameInstant(time: DateTime, iso: string | null): boolean {

@@ -7,7 +7,7 @@ export interface Problem {
 
 /** Daily active hours, local wall-clock times in the request's time zone. */
 export interface DailyHours {
-  /** `HH:mm`, 24-hour. */
+  /** `HH:mm`, 24-hour. An end at or before the start is on the next day ("22:00"–"02:00"). */
   start: string;
   end: string;
 }
@@ -25,6 +25,8 @@ export interface WorkshopRequest {
   start: string;
   end: string;
   dailyHours: DailyHours;
+  /** ISO weekdays (1 = Monday … 7 = Sunday) the workshop runs on ("Tuesdays and Thursdays"); null = every day. */
+  weekdays: number[] | null;
   /** Peak simultaneous attendees. */
   attendees: number;
   /** Per-user guarantees and limits (from the form or the hub's defaults). */

@@ -25,8 +25,31 @@ describe('computePlan: the example workshop by hand', () => {
     expect(plan.timeline.fractionWaitingWithReadyMode).toBe(0);
   });
 
-  test('cost: 16 nodes × 3 days × 8 h × $0.262 = $100.61; ready mode 5 × 27 h × $0.262 = $35.37; held Wed 08:00 → Fri 17:00 = 57 h → $74.67', () => {
-    expect(plan.cost).toEqual({ pricePerNodeHourUSD: 0.262, workshopUSD: 100.61, readyModeUSD: 35.37, continuousUSD: 74.67 });
+  test('cost: 16 nodes × 3 days × 8 h × $0.262 = $100.61; ready mode is what the PR holds: 5 nodes from the merge-by time Wed 08:00 to the scale-down Fri 17:00 = 57 h → $74.67', () => {
+    expect(plan.cost).toEqual({
+      pricePerNodeHourUSD: 0.262, workshopUSD: 100.61,
+      heldNodes: 5, heldFrom: '2027-03-10T08:00:00.000-06:00', heldUntil: '2027-03-12T17:00:00.000-06:00', heldHours: 57, heldUSD: 74.67,
+    });
+    // Not the 27 h of the daily windows: nothing in the PR follows them.
+    expect(plan.cost.heldHours).toBeGreaterThan(3 * 9);
+  });
+
+  test('when the app follows the windows (cluster access and the hub namespace), the cost is the windows\' hours plus the autoscaler\'s idle tail', () => {
+    const following = computePlan(planInput({ measured, followWindows: true }));
+    expect(following.readyMode.followsWindows).toBe(true);
+    expect(following.cost.heldHours).toBe(3 * 9 + (3 * 10) / 60);
+    expect(following.cost.heldUSD).toBe(Math.round(5 * 27.5 * 0.262 * 100) / 100);
+    expect(renderPlanMarkdown(following, { timeZone: 'America/Chicago' })).toContain('held in the daily windows only');
+    // No warm nodes, nothing to follow.
+    expect(computePlan(planInput({ measured, followWindows: true, attendees: 0 })).readyMode.followsWindows).toBe(false);
+  });
+
+  test('a 25-day event holds its warm nodes for all 25 days and nights, not only the daily windows', () => {
+    const long = computePlan(planInput({ measured, end: '2027-04-03' }));
+    expect(long.cost.heldFrom).toBe('2027-03-10T08:00:00.000-06:00');
+    expect(long.cost.heldUntil).toBe('2027-04-03T17:00:00.000-05:00'); // after the switch to daylight time
+    expect(long.cost.heldHours).toBe(24 * 24 + 9 - 1);
+    expect(long.cost.heldUSD).toBe(Math.round(5 * (24 * 24 + 8) * 0.262 * 100) / 100);
   });
 
   test('quotas: 16 × 4 vCPU = 64 of CPUS and N2_CPUS; 16 addresses', () => {
@@ -61,6 +84,15 @@ describe('risks, each from a table case', () => {
     ['unknown-instance-type:blocking', { instanceType: 'n9-imaginary-4' }],
   ])('%s', (expected, overrides) => {
     expect(codes(overrides)).toContain(expected);
+  });
+
+  test('oversubscribed says the ready-mode PR sets guarantee = limit only where a helm values file is configured', () => {
+    const over = { perUser: { cpuGuarantee: 0.5, cpuLimit: 2, memoryGuaranteeBytes: 4 * GiB, memoryLimitBytes: 4 * GiB } };
+    const message = (input: ReturnType<typeof planInput>) => computePlan(input).risks.find((r) => r.code === 'oversubscribed')?.message;
+    const withoutFile = planInput(over);
+    expect(message(withoutFile)).toContain('so set guarantee = limit for the event');
+    const withFile = { ...withoutFile, cluster: { ...withoutFile.cluster, infra: { path: 'p.tfvars', format: 'tfvars' as const, helmValuesPath: 'v.yaml' } } };
+    expect(message(withFile)).toContain('the ready-mode PR sets guarantee = limit for the event');
   });
 
   test('a clean request has no risk; blocking risks are listed first', () => {
@@ -154,9 +186,12 @@ describe('renderPlanMarkdown', () => {
 
   test('summary in plain words, numbers table, a Mermaid gantt and xychart with a table beside, arithmetic collapsed', () => {
     expect(md).toContain('**80 people at peak → 16 × n2-highmem-4** (6 users per node, memory-bound)');
-    expect(md).toMatch(/```mermaid\ngantt\n[\s\S]*section Ready mode\n {4}5 warm nodes, day 1 :2027-03-10 08:00, 540m/);
+    // One bar: the warm nodes are held from the merge-by time to the scale-down (57 h), not per day.
+    expect(md).toMatch(/```mermaid\ngantt\n[\s\S]*section Ready mode\n {4}5 warm nodes held :2027-03-10 08:00, 3420m\n {4}section Workshop/);
+    expect(md).toContain('| Ready mode cost | \\$74.67 = 5 warm nodes × 57 h × \\$0.262 per node-hour, held without a break from the merge-by time (Wed 10 Mar 2027 08:00 CST) to the scale-down (Fri 12 Mar 2027 17:00 CST) |');
+    expect(md).not.toContain('daily windows');
     expect(md).toMatch(/```mermaid\nxychart-beta\n[\s\S]*line \[0, 5, 16, 16/);
-    expect(md).toContain('| Wed 10 Mar | 08:00 | 09:00–17:00 CST | 5 | 16 |');
+    expect(md).toContain('| Wed 10 Mar | 09:00–17:00 CST | 5 | 16 |');
     expect(md).toMatch(/<details><summary>How these numbers were computed<\/summary>[\s\S]*nodes = ⌈80 × \(1 \+ headroom\) ÷ 6⌉ = 16/);
   });
 

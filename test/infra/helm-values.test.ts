@@ -19,6 +19,9 @@ function expectError(result: PlaceholderPatchResult | ReturnType<typeof readPlac
   for (const fragment of fragments) expect((result as { error: string }).error).toContain(fragment);
 }
 
+/** A snapshot of a file holding none of the managed values. */
+const ABSENT = { enabled: null, replicas: null, cpu: null, memory: null, prePuller: null, podPriority: null, memoryGuarantee: null, memoryLimit: null, cpuGuarantee: null, cpuLimit: null };
+
 const comments = (text: string): string[] => text.split('\n').filter((l) => l.includes('#')).map((l) => l.slice(l.indexOf('#')));
 
 describe('patchPlaceholders', () => {
@@ -26,8 +29,8 @@ describe('patchPlaceholders', () => {
     const result = expectOk(patchPlaceholders(staging, warm));
     expect(result.before).toBeNull();
     expect(result.snapshot).toEqual({
-      values: { enabled: null, replicas: null, cpu: null, memory: null, prePuller: null },
-      maps: ['jupyterhub'],
+      values: { ...ABSENT, memoryGuarantee: '3.5G', memoryLimit: '4G' },
+      maps: ['jupyterhub', 'jupyterhub.singleuser', 'jupyterhub.singleuser.memory'],
     });
     expect(changedLines(staging, result.text)).toEqual({
       removed: [],
@@ -53,7 +56,7 @@ describe('patchPlaceholders', () => {
   test('records exactly what was there before', () => {
     const result = expectOk(patchPlaceholders(prod, warm));
     expect(result.before).toBeNull(); // not all five keys were set
-    expect(result.snapshot.values).toEqual({ enabled: null, replicas: '2', cpu: null, memory: '"4G"', prePuller: 'false' });
+    expect(result.snapshot.values).toEqual({ ...ABSENT, replicas: '2', memory: '"4G"', prePuller: 'false' });
     expect(result.snapshot.maps).toContain('jupyterhub.scheduling.userPlaceholder.resources.requests');
   });
 
@@ -167,5 +170,89 @@ describe('helm values errors', () => {
     expectError(restorePlaceholders(staging, snapshot({ replicas: '1 # hi' })), 'recorded replicas value');
     expectError(restorePlaceholders(staging, snapshot({ memory: 'lots' })), 'recorded memory value');
     expectError(restorePlaceholders(staging, snapshot({}, ['jupyterhub.hub'])), 'recorded maps');
+  });
+});
+
+describe('event values: pod priority and per-user resources', () => {
+  const example = fixture('../../../examples/infra-repo/config/clusters/demo-cluster/workshop.values.yaml');
+  const event: PlaceholderSizing = { ...warm, podPriority: true, perUser: { cpu: 0.5, memoryBytes: 4 * GiB } };
+
+  test('placeholders on → podPriority.enabled: true right under scheduling; guarantee = limit at the planned values', () => {
+    const result = expectOk(patchPlaceholders(example, event));
+    const data = parse(result.text).jupyterhub;
+    expect(data.scheduling.podPriority).toEqual({ enabled: true });
+    expect(result.text).toContain('  scheduling:\n    podPriority:\n      enabled: true\n    userPlaceholder:');
+    // The guarantees already mean the plan's values and stay as written; the limits come down to them.
+    expect(data.singleuser.memory).toEqual({ guarantee: '4G', limit: '4G' });
+    expect(data.singleuser.cpu).toEqual({ guarantee: 0.5, limit: 0.5 });
+    expect(changedLines(example, result.text).removed).toEqual(['limit: 2', 'limit: 8G']);
+    expect(result.snapshot.values).toMatchObject({ podPriority: null, memoryGuarantee: '4G', memoryLimit: '8G', cpuGuarantee: '0.5', cpuLimit: '2' });
+  });
+
+  test('the scale-down restores the hub\'s own guarantee and limit, byte for byte, also through JSON (as the marker keeps it)', () => {
+    for (const source of [example, staging, prod]) {
+      const patched = expectOk(patchPlaceholders(source, event));
+      expect(patched.changed).toBe(true);
+      const recorded = JSON.parse(JSON.stringify(patched.snapshot)) as PlaceholderSnapshot;
+      expect(expectOk(restorePlaceholders(patched.text, recorded)).text).toBe(source);
+    }
+  });
+
+  test('pod priority already on is left as written; off is switched on', () => {
+    const on = 'jupyterhub:\n  scheduling:\n    podPriority:\n      enabled: yes\n';
+    expectError(patchPlaceholders(on, event), 'podPriority.enabled is `yes`'); // YAML 1.2: a string, not a switch
+    const already = 'jupyterhub:\n  scheduling:\n    podPriority:\n      enabled: true # set by the platform team\n';
+    expect(expectOk(patchPlaceholders(already, event)).text).toContain('enabled: true # set by the platform team');
+    const off = 'jupyterhub:\n  scheduling:\n    podPriority:\n      enabled: false\n';
+    const switched = expectOk(patchPlaceholders(off, event));
+    expect(parse(switched.text).jupyterhub.scheduling.podPriority.enabled).toBe(true);
+    expect(expectOk(restorePlaceholders(switched.text, switched.snapshot)).text).toBe(off);
+  });
+
+  test('without podPriority or perUser in the request those keys are not touched', () => {
+    const result = expectOk(patchPlaceholders(example, warm));
+    expect(parse(result.text).jupyterhub.scheduling.podPriority).toBeUndefined();
+    expect(parse(result.text).jupyterhub.singleuser.memory).toEqual({ guarantee: '4G', limit: '8G' });
+  });
+
+  test.each([
+    [4 * GiB, '4G'],
+    [1.5 * GiB, '1536M'],
+    [4e9, '3906250K'],
+    [4e9 + 1, '4000000001'],
+  ])('memory of %d bytes is written %s, which KubeSpawner reads back as exactly those bytes', (bytes, written) => {
+    const result = expectOk(patchPlaceholders(staging, { ...event, perUser: { cpu: 1, memoryBytes: bytes } }));
+    expect(parse(result.text).jupyterhub.singleuser.memory).toEqual({ guarantee: /^\d+$/.test(written) ? Number(written) : written, limit: /^\d+$/.test(written) ? Number(written) : written });
+  });
+
+  test('a per-user memory KubeSpawner cannot read (Kubernetes `Gi`) is reported, not silently rewritten', () => {
+    const k8sStyle = 'jupyterhub:\n  singleuser:\n    memory:\n      guarantee: 4Gi\n';
+    expectError(patchPlaceholders(k8sStyle, event), 'singleuser.memory.guarantee is `4Gi`', 'by hand');
+  });
+
+  test('a record made before pod priority and per-user values were managed leaves them as they are', () => {
+    const patched = expectOk(patchPlaceholders(example, event));
+    const { podPriority, memoryGuarantee, memoryLimit, cpuGuarantee, cpuLimit, ...older } = patched.snapshot.values;
+    const restored = expectOk(restorePlaceholders(patched.text, { values: older, maps: patched.snapshot.maps }));
+    expect(parse(restored.text).jupyterhub.scheduling).toEqual({ podPriority: { enabled: true } });
+    expect(parse(restored.text).jupyterhub.singleuser.memory).toEqual({ guarantee: '4G', limit: '4G' });
+    expect([podPriority, memoryGuarantee, memoryLimit, cpuGuarantee, cpuLimit]).toEqual([null, '4G', '8G', '0.5', '2']);
+  });
+
+  test('restoring with no record removes the placeholder keys but never the hub\'s per-user resources', () => {
+    const patched = expectOk(patchPlaceholders(example, event));
+    const restored = expectOk(restorePlaceholders(patched.text, null));
+    const data = parse(restored.text).jupyterhub;
+    expect(data.scheduling).toEqual({ podPriority: { enabled: true } });
+    expect(data.singleuser.cpu).toEqual({ guarantee: 0.5, limit: 0.5 });
+  });
+
+  test.each([
+    [{ cpu: 0, memoryBytes: GiB }, 'cpu 0'],
+    [{ cpu: Number.NaN, memoryBytes: GiB }, 'cpu NaN'],
+    [{ cpu: 1, memoryBytes: 1000 }, 'memory 1000 bytes'],
+    [{ cpu: 1, memoryBytes: 2 ** 50 }, 'between 1 MiB and 64 TiB'],
+  ])('invalid per-user resources %j are refused before anything is written', (perUser, message) => {
+    expectError(patchPlaceholders(example, { ...event, perUser }), message, 'per-user resources');
   });
 });

@@ -9,6 +9,13 @@ function reason<T>(result: ParseResult<T>): string {
 }
 
 describe('parseDateTime', () => {
+  test("examples in reasons use the request's own zone; a quoted value stays as written", () => {
+    expect(reason(parseDateTime('next spring America/Chicago', { now: NOW, exampleZone: 'Europe/Rome' }))).toBe(
+      'could not read "next spring America/Chicago" as a date; write it like 2027-03-10 09:00 Europe/Rome',
+    );
+    expect(reason(parseDateTime('2027-03-10 9:00', { now: NOW, exampleZone: 'Europe/Rome' }))).toBe('"2027-03-10 9:00" has no time zone; add one, like 2027-03-10 09:00 Europe/Rome');
+  });
+
   test.each([
     // text, defaultZone, iso, zone, hasTime
     ['2027-03-10', 'America/Chicago', '2027-03-10T00:00:00-06:00', 'America/Chicago', false],

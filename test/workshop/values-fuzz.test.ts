@@ -12,8 +12,12 @@ import {
   parseSizeGB,
   parseTimeZone,
   parseYesNo,
+  parseDateRange,
+  readPeopleInText,
+  readWeekdays,
   type ParseResult,
 } from '../../src/workshop/values/index.js';
+import { fastestMs } from '../support/timing.js';
 
 const NOW = '2026-06-01T12:00:00Z';
 
@@ -27,6 +31,8 @@ const PARSERS: Array<[string, (text: string) => ParseResult<unknown>]> = [
   ['parseCpu', parseCpu],
   ['parseSizeGB', parseSizeGB],
   ['parseYesNo', parseYesNo],
+  ['parseDateRange', (t) => parseDateRange(t, { now: NOW, defaultZone: 'Europe/Berlin' })],
+  ['readPeopleInText', (t) => readPeopleInText(t) ?? { ok: false, reason: 'no number of people' }],
 ];
 
 /** Pieces of real values, glued at random: reaches deeper into the parsers than random characters. */
@@ -205,6 +211,7 @@ describe('every parser stays under 50 ms on 100 KB adversarial text', () => {
     ...PARSERS,
     ['findTimeZone', findTimeZone],
     ['isHubDefaultChoice', isHubDefaultChoice],
+    ['readWeekdays', readWeekdays],
   ];
   const DELIMITERS = ['`', '**', '__', '*', '"', '\u201c', '(', ')', '[', '- [X] ', '9-', '9:', 'a/', '/', ' ', '\u00a0', '\u200d', '😀', 'é', '### ', ': ', '1,', '.', 'am ', 'to ', 'America/', 'UTC+', '\n'];
   const adversarial = fc
@@ -222,22 +229,19 @@ describe('every parser stays under 50 ms on 100 KB adversarial text', () => {
     });
 
   test.each(ALL)('%s', (_name, parse) => {
+    parse('warm up 2027-03-10 9am - 5pm CT');
     fc.assert(
       fc.property(adversarial, (text) => {
         expect(text.length).toBeGreaterThanOrEqual(100_000);
-        const started = process.hrtime.bigint();
-        parse(text);
-        expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(50);
+        expect(fastestMs(() => parse(text))).toBeLessThan(50);
       }),
       { numRuns: 60 },
     );
   });
 
   test('an attendees field of 6,000 backticks and a letter is refused at once (it once took 92 s)', () => {
-    const started = process.hrtime.bigint();
-    const result = parseCount('`'.repeat(6000) + 'a');
-    expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(50);
-    expect(result).toMatchObject({ ok: false, reason: expect.stringContaining('too long') });
+    expect(fastestMs(() => parseCount('`'.repeat(6000) + 'a'))).toBeLessThan(50);
+    expect(parseCount('`'.repeat(6000) + 'a')).toMatchObject({ ok: false, reason: expect.stringContaining('too long') });
   });
 
   test('the backtick wrapper is still removed from short values', () => {
@@ -283,7 +287,7 @@ describe('round trips', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 10_000_000 }), fc.integer({ min: 1, max: 10_000_000 }), (a, b) => {
         expect(parseCount(a.toLocaleString('en-US'))).toEqual({ ok: true, value: a });
-        expect(parseCount(`${a}-${b}`)).toEqual({ ok: true, value: Math.max(a, b) });
+        expect(parseCount(`${a}-${b}`)).toMatchObject({ ok: true, value: Math.max(a, b) });
         expect(parseCount(`about ${a} people`)).toEqual({ ok: true, value: a });
       }),
     );

@@ -43,10 +43,6 @@ describe('parseCount', () => {
     ['60', 60],
     ['about 60', 60],
     ['~60', 60],
-    ['60-80', 80],
-    ['60 to 80', 80],
-    ['60 – 80', 80],
-    ['80-60', 80],
     ['up to 200', 200],
     ['200+', 200],
     ['200+ people', 200],
@@ -59,6 +55,15 @@ describe('parseCount', () => {
     ['1', 1],
   ])('%j → %d', (text, expected) => {
     expect(parseCount(text)).toEqual({ ok: true, value: expected });
+  });
+
+  test.each([
+    ['60-80', 80],
+    ['60 to 80', 80],
+    ['60 – 80', 80],
+    ['80-60', 80],
+  ])('%j is a range: the upper end %d is used, and named for confirmation', (text, expected) => {
+    expect(parseCount(text)).toEqual({ ok: true, value: expected, confirm: `"${text}" is a range; the plan is for the upper end, ${expected} at once` });
   });
 
   test.each([

@@ -62,3 +62,32 @@ export function floorMilli(cpu: number): number {
   // The small epsilon keeps float noise (3.4769999999999994) from dropping a whole millicore.
   return Math.floor(cpu * MILLI + 1e-6) / MILLI;
 }
+
+/** KubeSpawner's byte suffixes (JupyterHub's ByteSpecification): binary, one letter, nothing else. */
+const SPAWNER_UNITS: Record<string, number> = { K: 2 ** 10, M: 2 ** 20, G: 2 ** 30, T: 2 ** 40 };
+
+/**
+ * Bytes meant by a z2jh `singleuser.memory.{guarantee,limit}` value, as KubeSpawner reads it: a number is
+ * bytes, a string is a number with one of K, M, G, T, all powers of 1024 (`4G` = 4 GiB). `4Gi` or `4GB` would
+ * stop the hub from spawning, so they are not quantities here (null).
+ */
+export function parseSpawnerBytes(value: unknown): number | null {
+  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? Math.trunc(value) : null;
+  if (typeof value !== 'string') return null;
+  const match = /^(\d+(?:\.\d+)?)([KMGT])$/.exec(value.trim());
+  if (!match) return null;
+  // KubeSpawner truncates: int(float(number) * unit).
+  return Math.trunc(Number(match[1]) * (SPAWNER_UNITS[match[2] as string] as number));
+}
+
+/**
+ * Bytes written for KubeSpawner: the largest suffix that divides them exactly (`4G`, `3906250K`), else a plain
+ * number of bytes. Whole multiples only, because KubeSpawner multiplies a float and truncates.
+ */
+export function formatSpawnerBytes(bytes: number): string {
+  for (const suffix of ['T', 'G', 'M', 'K'] as const) {
+    const unit = SPAWNER_UNITS[suffix] as number;
+    if (bytes >= unit && bytes % unit === 0) return `${bytes / unit}${suffix}`;
+  }
+  return String(bytes);
+}

@@ -14,9 +14,8 @@
 import { diffLines } from 'diff';
 import { isScalar, parseDocument, type Document } from 'yaml';
 import type { PlaceholderSizing } from '../types.js';
-import { sameCpu } from './quantity.js';
 import { applySplice, insertPath, lookup, parseYaml, removeKey, setScalar, sourceOf, type YamlSplice } from './yaml-splice.js';
-import { LEAF_NAMES, LEAVES, MANAGED_LINE, MAPS, checkSizing, checkSnapshot, writableSizing, type LeafName } from './managed.js';
+import { LEAF_NAMES, LEAVES, MANAGED_LINE, MAPS, PLACEHOLDER_LEAVES, checkSizing, checkSnapshot, mapsOf, writableSizing, type Leaf, type LeafName } from './managed.js';
 
 export type { LeafName } from './managed.js';
 
@@ -25,15 +24,18 @@ export type { LeafName } from './managed.js';
  * when only some keys were there or a value was written differently (`4G`, `"4Gi"`). JSON-serializable.
  */
 export interface PlaceholderSnapshot {
-  /** Each managed value's YAML source as written (`true`, `"28Gi"`), or null when the key was absent. */
-  values: Record<LeafName, string | null>;
+  /**
+   * Each managed value's YAML source as written (`true`, `"28Gi"`), or null when the key was absent. A name
+   * missing here (a record made before the app managed that value) is left as it is by the restore.
+   */
+  values: Partial<Record<LeafName, string | null>>;
   /** Dotted paths of the maps leading to those values that existed, e.g. `jupyterhub.scheduling`. */
   maps: string[];
 }
 
-/** What `readPlaceholders` finds: `sizing` is null unless all five values are present. */
+/** What `readPlaceholders` finds: `sizing` is null unless all five placeholder values are present. */
 export type PlaceholderRead =
-  | { ok: true; sizing: PlaceholderSizing | null; snapshot: PlaceholderSnapshot }
+  | { ok: true; sizing: PlaceholderSizing | null; snapshot: PlaceholderSnapshot & { values: Record<LeafName, string | null> } }
   | { ok: false; error: string };
 
 /** A patch or restore result; never partially edited text. */
@@ -69,7 +71,7 @@ export function readPlaceholders(text: string): PlaceholderRead {
     typed[leaf] = value;
   }
   const maps = MAPS.filter((path) => lookup(parsed.doc, path.split('.')).kind === 'found');
-  const complete = LEAF_NAMES.every((leaf) => typed[leaf] !== undefined);
+  const complete = PLACEHOLDER_LEAVES.every((leaf) => typed[leaf] !== undefined);
   const sizing: PlaceholderSizing | null = complete
     ? {
         enabled: typed.enabled as boolean,
@@ -85,8 +87,9 @@ export function readPlaceholders(text: string): PlaceholderRead {
 // ── 2. Patch (ready mode) ───────────────────────────────────────────────────────────────────────────────
 
 /**
- * Sets all five values (creating missing maps); values that already mean the same are left as written.
- * cpu is rounded down to the millicore and memory down to a whole byte (see writableSizing).
+ * Sets the five placeholder values, and pod priority and the per-user resources when `requested` asks for
+ * them (creating missing maps); values that already mean the same are left as written. cpu is rounded down to
+ * the millicore and memory down to a whole byte (see writableSizing).
  */
 export function patchPlaceholders(text: string, requested: PlaceholderSizing): PlaceholderPatchResult {
   const problem = checkSizing(requested, LABEL);
@@ -95,19 +98,19 @@ export function patchPlaceholders(text: string, requested: PlaceholderSizing): P
   const current = readPlaceholders(text);
   if (!current.ok) return current;
   let next = text;
-  for (const leaf of LEAF_NAMES) {
+  for (const leaf of LEAF_NAMES.filter((name) => LEAVES[name].setBy(sizing))) {
     const edited = setLeaf(next, leaf, sizing);
     if (typeof edited !== 'string') return edited;
     next = edited;
   }
-  return verified(text, next, current, (after) => after.sizing !== null && sameSizing(after.sizing, sizing));
+  return verified(text, next, current, () => holds(next, sizing));
 }
 
 /** One value set for `sizing`, unless the file already says the same. */
 function setLeaf(text: string, leaf: LeafName, sizing: PlaceholderSizing): string | Failure {
   const parsed = parseYaml(text);
   if (!parsed.ok) return fail(`Editing the ${LABEL} broke it (${parsed.error}); it was left unchanged. Edit it by hand.`);
-  const { path, write, same } = LEAVES[leaf];
+  const { path, write, same } = LEAVES[leaf] as Leaf;
   const found = lookup(parsed.doc, path);
   if (found.kind === 'found' && found.value !== null && isScalar(found.value) && same(found.value.value, sizing)) return text;
   const quote = found.kind === 'found' && isScalar(found.value) ? found.value.type : undefined;
@@ -119,7 +122,8 @@ function writeLeaf(text: string, doc: Document.Parsed, leaf: LeafName, wanted: s
   const path = LEAVES[leaf].path;
   const found = lookup(doc, path);
   if (found.kind === 'blocked') return fail(`In the ${LABEL}, ${found.why}, so ${path.join('.')} cannot be set. Fix that key by hand.`);
-  const splice: YamlSplice | string = found.kind === 'found' ? setScalar(text, found, wanted) : insertPath(text, doc, found, path, wanted, leaf === 'enabled');
+  const first = (LEAVES[leaf] as Leaf).first === true;
+  const splice: YamlSplice | string = found.kind === 'found' ? setScalar(text, found, wanted) : insertPath(text, doc, found, path, wanted, first);
   if (typeof splice === 'string') return fail(`In the ${LABEL}, ${path.join('.')} cannot be set: ${splice}. Fix that key by hand.`);
   return applySplice(text, splice);
 }
@@ -127,28 +131,29 @@ function writeLeaf(text: string, doc: Document.Parsed, leaf: LeafName, wanted: s
 // ── 3. Restore (scale-down) ─────────────────────────────────────────────────────────────────────────────
 
 /**
- * Scale-down. With the snapshot from the patch: every value goes back to its exact source, keys that were
- * absent are removed, and maps the patch created are removed when empty, which gives back the original
- * bytes. With a PlaceholderSizing: those values are written as a patch would. With null: all five keys are
- * removed (the chart defaults apply again) together with any map on their paths that is left empty.
+ * Scale-down. With the snapshot from the patch: every recorded value goes back to its exact source, keys that
+ * were absent are removed, and maps the patch created are removed when empty, which gives back the original
+ * bytes. With a PlaceholderSizing: those values are written as a patch would. With null: the five placeholder
+ * keys are removed (the chart defaults apply again) together with any map on their paths left empty; pod
+ * priority and the per-user resources, with no record of what they were, stay as they are.
  */
 export function restorePlaceholders(text: string, before: PlaceholderSnapshot | PlaceholderSizing | null): PlaceholderPatchResult {
   if (before !== null && !('values' in before)) return patchPlaceholders(text, before);
-  const snapshot: PlaceholderSnapshot = before ?? { values: { enabled: null, replicas: null, cpu: null, memory: null, prePuller: null }, maps: [] };
+  const snapshot: PlaceholderSnapshot = before ?? { values: Object.fromEntries(PLACEHOLDER_LEAVES.map((leaf) => [leaf, null])), maps: [] };
   const problem = checkSnapshot(snapshot, LABEL);
   if (problem) return fail(problem);
   const current = readPlaceholders(text);
   if (!current.ok) return current;
+  const recorded = LEAF_NAMES.filter((leaf) => snapshot.values[leaf] !== undefined);
   let next = text;
-  for (const leaf of LEAF_NAMES) {
-    const edited = restoreLeaf(next, leaf, snapshot.values[leaf]);
+  for (const leaf of recorded) {
+    const edited = restoreLeaf(next, leaf, snapshot.values[leaf] ?? null);
     if (typeof edited !== 'string') return edited;
     next = edited;
   }
-  const pruned = removeCreatedMaps(next, snapshot.maps);
+  const pruned = removeCreatedMaps(next, [...new Set(recorded.flatMap(mapsOf))], snapshot.maps);
   if (typeof pruned !== 'string') return pruned;
-  const wanted = JSON.stringify(snapshot.values);
-  return verified(text, pruned, current, (after) => JSON.stringify(after.snapshot.values) === wanted);
+  return verified(text, pruned, current, (after) => recorded.every((leaf) => after.snapshot.values[leaf] === snapshot.values[leaf]));
 }
 
 /** One value back to its recorded source, or removed when it was absent. */
@@ -163,11 +168,11 @@ function restoreLeaf(text: string, leaf: LeafName, wanted: string | null): strin
   return applySplice(text, splice);
 }
 
-/** Removes the now-empty maps that did not exist before the patch (`existed`), deepest first. */
-function removeCreatedMaps(text: string, existed: string[]): string | Failure {
+/** Removes the now-empty maps among `candidates` that did not exist before the patch (`existed`), deepest first. */
+function removeCreatedMaps(text: string, candidates: string[], existed: string[]): string | Failure {
   let next = text;
   // Deepest first, so a map emptied by removing its only child goes too.
-  for (const path of [...MAPS].reverse()) {
+  for (const path of MAPS.filter((map) => candidates.includes(map)).reverse()) {
     if (existed.includes(path)) continue;
     const parsed = parseYaml(next);
     const found = parsed.ok ? lookup(parsed.doc, path.split('.')) : null;
@@ -193,8 +198,16 @@ function verified(text: string, next: string, current: ReadOk, took: (after: Rea
   return { ok: true, text: next, before: current.sizing, snapshot: current.snapshot, changed: next !== text };
 }
 
-function sameSizing(a: PlaceholderSizing, b: PlaceholderSizing): boolean {
-  return a.enabled === b.enabled && a.replicas === b.replicas && sameCpu(a.cpu, b.cpu) && a.memoryBytes === b.memoryBytes && a.prePuller === b.prePuller;
+/** True when every value a patch for `sizing` sets already means what it asks for in `text`. */
+function holds(text: string, sizing: PlaceholderSizing): boolean {
+  const parsed = parseYaml(text);
+  if (!parsed.ok) return false;
+  return LEAF_NAMES.every((leaf) => {
+    const { path, same, setBy } = LEAVES[leaf] as Leaf;
+    if (!setBy(sizing)) return true;
+    const found = lookup(parsed.doc, path);
+    return found.kind === 'found' && isScalar(found.value) && same(found.value.value, sizing);
+  });
 }
 
 /** Null when `before` and `after` differ only in managed keys; otherwise what else changed. */

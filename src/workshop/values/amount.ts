@@ -22,7 +22,7 @@ function dropQualifiers(text: string): string {
 }
 
 /** A number, or a range of two (upper bound), each with an optional unit: "2-4 GB", "2 GB to 4 GB". */
-function amount(text: string): { value: number; unit: string } | 'negative' | null {
+function amount(text: string): { value: number; unit: string; range?: true } | 'negative' | null {
   const t = text.trim().toLowerCase();
   if (/^[-\u2212]\s*\d/.test(t)) return 'negative';
   const NUMBER = String.raw`((?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?)`;
@@ -32,7 +32,7 @@ function amount(text: string): { value: number; unit: string } | 'negative' | nu
     const [low, high] = [readNumber(range[1] ?? ''), readNumber(range[3] ?? '')];
     const unit = (range[4] ?? range[2] ?? '').trim();
     if (Number.isFinite(low) && Number.isFinite(high) && (!range[2] || !range[4] || range[2].trim() === range[4].trim())) {
-      return { value: Math.max(low, high), unit };
+      return { value: Math.max(low, high), unit, ...(low !== high ? { range: true } : {}) };
     }
   }
   const single = new RegExp(String.raw`^${NUMBER}\s*\+?${UNIT}\s*\+?$`).exec(t);
@@ -62,7 +62,7 @@ export function parseCount(text: string): ParseResult<number> {
   if (!Number.isInteger(read.value)) return failure(`${quote(text)} is not a whole number; ${example}`);
   if (read.value < 1) return failure(`must be at least 1; ${example}`);
   if (!Number.isSafeInteger(read.value)) return failure(`${quote(text)} is too large; ${example}`);
-  return success(read.value);
+  return success(read.value, read.range ? `${quote(text)} is a range; the plan is for the upper end, ${read.value} at once` : undefined);
 }
 
 const BINARY: Array<[RegExp, number]> = [

@@ -123,6 +123,9 @@ const PLACEHOLDERS = new Set([
   'na',
   'n.a',
   'none',
+  'todo',
+  'to do',
+  'unsure yet',
   '_no response_',
   'no response',
 ]);

@@ -1,7 +1,7 @@
-import * as chrono from 'chrono-node';
+import type * as chrono from 'chrono-node';
 import { DateTime } from 'luxon';
 import { MAX_LENGTH, failure, isMissingText, MISSING, normalise, quote, success, tooLong, withoutLinks, type ParseResult } from './common.js';
-import { parseDateTime, type DateTimeValue, type ParseDateTimeOptions } from './date.js';
+import { chronoDates, parseDateTime, type DateTimeValue, type ParseDateTimeOptions } from './date.js';
 import { findTimeZone } from './zone.js';
 
 /** First and last day of an event written as one value. */
@@ -10,7 +10,6 @@ export interface DateRangeValue {
   end: DateTimeValue;
 }
 
-const CHRONO_REFERENCE = new Date(Date.UTC(2028, 5, 15, 12));
 const SPLIT = /\s+(?:-|\u2013|\u2014|to|through|thru|until|till)\s+/i;
 
 /**
@@ -41,12 +40,7 @@ export function parseDateRange(text: string, options: ParseDateTimeOptions): Par
 
 /** The two ends of a range as separate date texts, each with its month and year ("October 20, 2027", "October 24, 2027"). */
 function splitRange(text: string): [string, string] | null {
-  let results: chrono.ParsedResult[];
-  try {
-    results = chrono.strict.parse(text, CHRONO_REFERENCE);
-  } catch {
-    return null;
-  }
+  const results = chronoDates(text);
   const [r] = results;
   if (results.length === 1 && r && r.end && r.start.isCertain('day') && r.start.isCertain('month') && r.end.isCertain('day')) {
     const yearOf = (c: chrono.ParsedComponents) => (c.isCertain('year') ? c.get('year') : null);

@@ -97,14 +97,18 @@ function numericDate(text: string): Parts | 'invalid-time' | null {
  */
 const CHRONO_REFERENCE = new Date(Date.UTC(2028, 5, 15, 12));
 
-/** Words-and-numbers dates, read by chrono (strict mode: no "tomorrow" or "next Friday"). */
-function wordDate(text: string, original: string): Parts | { reason: string } | null {
-  let results: chrono.ParsedResult[];
+/** The dates chrono finds in `text` (strict mode: no "tomorrow" or "next Friday"); none when it throws. */
+export function chronoDates(text: string): chrono.ParsedResult[] {
   try {
-    results = chrono.strict.parse(text, CHRONO_REFERENCE);
+    return chrono.strict.parse(text, CHRONO_REFERENCE);
   } catch {
-    return null;
+    return [];
   }
+}
+
+/** Words-and-numbers dates, read by chrono. */
+function wordDate(text: string, original: string): Parts | { reason: string } | null {
+  const results = chronoDates(text);
   const [r] = results;
   if (!r) return null;
   if (results.length > 1) return { reason: `${quote(original)} has more than one date; write a single date, ${LIKE}` };
@@ -215,7 +219,8 @@ export function parseDateTime(text: string, options: ParseDateTimeOptions): Pars
   const result = readDateTime(text, options);
   const zone = options.exampleZone;
   if (result.ok || !zone || zone === 'America/Chicago') return result;
-  return { ...result, reason: result.reason.split('America/Chicago').join(zone) };
+  // Only the example changes: a quoted value that names America/Chicago stays as written.
+  return { ...result, reason: result.reason.split(LIKE).join(LIKE.replace('America/Chicago', zone)) };
 }
 
 function readDateTime(text: string, options: ParseDateTimeOptions): ParseResult<DateTimeValue> {

@@ -19,4 +19,5 @@ export { parseDateRange, type DateRangeValue } from './date-range.js';
 export { readWeekdays } from './weekdays.js';
 export { parseDailyHours, type DailyHoursValue } from './time.js';
 export { parseCount, parseCpu, parseMemory, parseSizeGB } from './amount.js';
+export { readPeopleInText } from './people.js';
 export { isHubDefaultChoice, parseYesNo } from './choice.js';

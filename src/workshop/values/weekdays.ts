@@ -1,7 +1,8 @@
+import { MAX_LENGTH } from './common.js';
+
 /**
  * Weekday patterns written with daily hours: "Tuesdays and Thursdays", "Mon-Fri", "Monday through
- * Friday", "weekdays", "Mon, Wed, Fri", "Tue/Thu". Callers pass text of at most MAX_LENGTH
- * characters (the hours parser checks first).
+ * Friday", "weekdays", "Mon, Wed, Fri", "Tue/Thu". Text longer than a value is left alone.
  */
 
 const NAMES: Array<[RegExp, number]> = [
@@ -27,6 +28,7 @@ const JOINERS = new Set(['and', '&', ',', '/', 'or', 'on', 'every', 'each', 'onl
  * `weekdays` is absent when no day is named; "daily" and "every day" name none.
  */
 export function readWeekdays(text: string): { weekdays?: number[]; rest: string } {
+  if (text.length > MAX_LENGTH) return { rest: text };
   const workWeek = /\b(?:on\s+)?week ?days(?:\s+only)?\b/i.exec(text);
   if (workWeek) return { weekdays: [1, 2, 3, 4, 5], rest: tidy(text.slice(0, workWeek.index) + ' ' + text.slice(workWeek.index + workWeek[0].length)) };
   const tokens = [...text.matchAll(/[A-Za-z]+\.?|[,/&\u2013\u2014-]/g)].map((m) => ({ text: m[0], at: m.index }));
@@ -67,5 +69,5 @@ export function readWeekdays(text: string): { weekdays?: number[]; rest: string 
 }
 
 function tidy(text: string): string {
-  return text.replace(/\s+/g, ' ').replace(/^[\s,;:]+|[\s,;:]+$/g, '').trim();
+  return text.replace(/\(\s*\)/g, ' ').replace(/\s+/g, ' ').replace(/^[\s,;:]+|[\s,;:]+$/g, '').trim();
 }
