@@ -61,6 +61,10 @@ export const measuredNodeSchema = strictObject({
 });
 export type MeasuredNode = z.infer<typeof measuredNodeSchema>;
 
+/** A Kubernetes toleration as placeholder pods carry it. */
+export const tolerationSchema = strictObject({ key: z.string(), operator: z.string().default('Equal'), value: z.string().optional(), effect: z.string() });
+export type Toleration = z.infer<typeof tolerationSchema>;
+
 export const poolSchema = strictObject({
   instanceType: z.string().min(1),
   maxNodes: z.number().int().positive(),
@@ -68,9 +72,7 @@ export const poolSchema = strictObject({
   infraKey: z.string().min(1).optional(),
   /** Node labels that select this pool's nodes (besides node.kubernetes.io/instance-type). */
   nodeSelector: z.record(z.string(), z.string()).default({}),
-  tolerations: z
-    .array(strictObject({ key: z.string(), operator: z.string().default('Equal'), value: z.string().optional(), effect: z.string() }))
-    .default([]),
+  tolerations: z.array(tolerationSchema).default([]),
 });
 export type PoolConfig = z.infer<typeof poolSchema>;
 
@@ -103,11 +105,17 @@ export const clusterSchema = strictObject({
     })
     .optional(),
   homeStorage: homeStorageSchema.optional(),
+  /**
+   * Which of the credentials the operator granted this repository to use (see docs/kubernetes.md):
+   * a choice outside the operator's cluster access file is refused with a line in the comment.
+   */
   kubernetes: strictObject({
+      /** A kubeconfig file the operator put in KUBECONFIG_DIR and granted to this repository. */
       kubeconfig: z.string().optional(),
       context: z.string().optional(),
       inCluster: z.boolean().default(false),
-      namespace: z.string().default('workshop-readiness'),
+      /** Defaults to the first namespace the operator granted. */
+      namespace: z.string().optional(),
       priorityClassName: z.string().optional(),
     })
     .optional(),

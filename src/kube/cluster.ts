@@ -1,20 +1,27 @@
-import { homedir } from 'node:os';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { basename } from 'node:path';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
-import type { ClusterConfig, PoolConfig } from '../config/schema.js';
+import type { PoolConfig, Toleration } from '../config/schema.js';
+import { describeToleration, toleranceOutside, type ResolvedAccess } from './access.js';
 import type { Logger } from '../pipeline/ports.js';
 import { toKubeError } from './errors.js';
 import { poolNodeSelector } from './labels.js';
-import { runLoadTest } from './load-test.js';
+import { notStarted, runLoadTest } from './load-test.js';
 import { listActivePods, listPoolNodes, summarizePool } from './observe.js';
 import { findRunningLoadTests, sweepLeftovers } from './sweep.js';
-import type { ClusterPort } from './types.js';
+import type { ClusterPort, LoadTestSpec } from './types.js';
 
 /** Options of `createClusterPort`; everything but the kubeconfig and namespace has a default. */
 export interface ClusterPortOptions {
   kubeConfig: KubeConfig;
-  /** Where the sweeper and `findRunningLoadTests` look (a load test uses its spec's namespace). */
+  /** The granted namespace: load tests run here, and the sweeper and `findRunningLoadTests` look here. */
   namespace: string;
+  /** The granted PriorityClass of placeholder pods: null = none; absent = as the spec asks (no operator: tests, CLI). */
+  priorityClassName?: string | null;
+  /**
+   * Tolerations the operator allows on placeholder pods; a load test whose pool asks for another is
+   * not started. Absent = no limit (tests and the CLI, which have no operator).
+   */
+  allowedTolerations?: Toleration[];
   /** Milliseconds since the epoch; injected so tests drive time. */
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -62,7 +69,13 @@ export function createClusterPort(options: ClusterPortOptions): ClusterPort {
         throw toKubeError(error, step, server);
       }
     },
-    runLoadTest(spec, onProgress) {
+    runLoadTest(requested, onProgress) {
+      // What the operator granted wins over what the repository's config asked for.
+      const { priorityClassName: asked, ...rest } = requested;
+      const priorityClassName = options.priorityClassName === undefined ? asked : options.priorityClassName;
+      const spec: LoadTestSpec = { ...rest, namespace: options.namespace, ...(priorityClassName ? { priorityClassName } : {}) };
+      const outside = options.allowedTolerations ? toleranceOutside(spec.pool.tolerations, options.allowedTolerations) : null;
+      if (outside) return Promise.resolve(notStarted(spec, `the toleration ${describeToleration(outside)} of pool ${spec.pool.instanceType} is not granted by the operator's cluster access file`));
       const deps = {
         api,
         server,
@@ -79,64 +92,35 @@ export function createClusterPort(options: ClusterPortOptions): ClusterPort {
   };
 }
 
-/** Where `kubeConfigFor` may read kubeconfig files from. */
-export interface KubeConfigForOptions {
-  /**
-   * Operator-chosen directory (e.g. from an env var) that relative `kubeconfig` paths resolve
-   * against and that every kubeconfig path must stay inside. The path comes from repository config,
-   * so without this any installation could name any readable file on the app's host.
-   */
-  kubeconfigDir?: string;
-}
-
 /**
- * A KubeConfig for a cluster's `kubernetes:` block, or null when there is nothing to connect with
- * (no block, or neither `inCluster`, `kubeconfig` nor `context`): the plan then uses the formulas.
- * `inCluster` uses the pod's service account; `kubeconfig` reads that file; `context` picks a
- * context (from the file, or from the default kubeconfig — `$KUBECONFIG` or `~/.kube/config`).
+ * The KubeConfig for what the operator granted: the kubeconfig file (its current context, or the
+ * granted one) or, only when a grant says `inCluster: true`, the pod's service account. Never the
+ * default kubeconfig (`$KUBECONFIG`, `~/.kube/config`): those are the operator's own credentials.
  * Throws an Error with a one-line message when the file or the context is missing.
  */
-export function kubeConfigFor(cluster: ClusterConfig['kubernetes'], options: KubeConfigForOptions = {}): KubeConfig | null {
-  if (!cluster) return null;
+export function kubeConfigFor(access: Pick<ResolvedAccess, 'kubeconfigPath' | 'context'>): KubeConfig {
   const config = new KubeConfig();
-  if (cluster.inCluster) {
+  if (access.kubeconfigPath === null) {
     if (!process.env.KUBERNETES_SERVICE_HOST) {
-      throw new Error('kubernetes.inCluster is true but the app is not running in a Kubernetes pod (KUBERNETES_SERVICE_HOST is not set)');
+      throw new Error('in-cluster access is granted but the app is not running in a Kubernetes pod (KUBERNETES_SERVICE_HOST is not set)');
     }
     config.loadFromCluster();
     return config;
   }
-  if (cluster.kubeconfig) {
-    const path = kubeconfigPath(cluster.kubeconfig, options.kubeconfigDir);
-    try {
-      config.loadFromFile(path);
-    } catch (error) {
-      // Only the error code: a YAML parser's message quotes the file, and this line may reach a comment.
-      const code = (error as NodeJS.ErrnoException).code ?? 'not a valid kubeconfig';
-      throw new Error(`could not read kubeconfig ${cluster.kubeconfig} (${code})`);
-    }
-  } else if (cluster.context) {
-    config.loadFromDefault();
-  } else {
-    return null;
+  const name = basename(access.kubeconfigPath);
+  try {
+    config.loadFromFile(access.kubeconfigPath);
+  } catch (error) {
+    // Only the error code: a YAML parser's message quotes the file, and this line may reach a comment.
+    const code = (error as NodeJS.ErrnoException).code ?? 'not a valid kubeconfig';
+    throw new Error(`could not read kubeconfig ${name} (${code})`);
   }
-  if (cluster.context) {
+  if (access.context !== null) {
     const names = config.getContexts().map((context) => context.name);
-    if (!names.includes(cluster.context)) {
-      throw new Error(`kubeconfig has no context "${cluster.context}"; it has: ${names.join(', ') || '(none)'}`);
+    if (!names.includes(access.context)) {
+      throw new Error(`kubeconfig ${name} has no context "${access.context}"; it has: ${names.join(', ') || '(none)'}`);
     }
-    config.setCurrentContext(cluster.context);
+    config.setCurrentContext(access.context);
   }
   return config;
-}
-
-function kubeconfigPath(configured: string, dir: string | undefined): string {
-  const expanded = configured.startsWith('~/') ? resolve(homedir(), configured.slice(2)) : configured;
-  if (!dir) return resolve(expanded);
-  const path = resolve(dir, expanded);
-  const inside = relative(resolve(dir), path);
-  if (inside.startsWith('..') || isAbsolute(inside)) {
-    throw new Error(`kubeconfig ${configured} is outside the directory the operator allowed (${dir})`);
-  }
-  return path;
 }

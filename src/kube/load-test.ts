@@ -184,6 +184,22 @@ async function deleteRun(deps: LoadTestDeps, spec: LoadTestSpec): Promise<string
   }
 }
 
+/** The result of a load test refused before anything was created. */
+export function notStarted(spec: LoadTestSpec, why: string): LoadTestResult {
+  return {
+    runId: spec.runId,
+    passed: false,
+    replicas: spec.replicas,
+    running: 0,
+    nodesBefore: 0,
+    nodesAfter: 0,
+    secondsToFirstRunning: null,
+    secondsToLastRunning: null,
+    fraction: spec.fraction,
+    reason: oneLine(`load test not started: ${why}`),
+  };
+}
+
 /**
  * Runs one load test: counts the pool's nodes, creates `spec.replicas` placeholder pods, polls until
  * all are Running or the budget is spent, counts the nodes again, and — whatever happened — deletes
@@ -195,20 +211,9 @@ export async function runLoadTest(
   onProgress?: (progress: LoadTestProgress) => void | Promise<void>,
 ): Promise<LoadTestResult> {
   const startedAtMs = deps.now();
-  const result: LoadTestResult = {
-    runId: spec.runId,
-    passed: false,
-    replicas: spec.replicas,
-    running: 0,
-    nodesBefore: 0,
-    nodesAfter: 0,
-    secondsToFirstRunning: null,
-    secondsToLastRunning: null,
-    fraction: spec.fraction,
-    reason: null,
-  };
+  const result: LoadTestResult = { ...notStarted(spec, ''), reason: null };
   const problem = specProblem(spec);
-  if (problem) return { ...result, reason: oneLine(`load test not started: ${problem}`) };
+  if (problem) return notStarted(spec, problem);
 
   let step = `listing the nodes of pool ${spec.pool.instanceType}`;
   try {

@@ -70,38 +70,101 @@ function runDeadline(group: RunGroup): number | null {
 }
 
 /**
- * Deletes load-test pods past their deadline: one `deletecollection` per expired run (by its issue
- * and run labels), one `delete` per expired pod that has no run label. Returns how many pods it
- * deleted. A failed deletion is logged and skipped so one stuck run does not block the others.
+ * What one sweep of a namespace did, and what it checked afterwards. `verified` is true only when a
+ * list made after the deletions shows none of the expired pods still there (Terminating counts as
+ * gone: the API accepted the deletion and the kubelet is stopping it).
  */
-export async function sweepLeftovers(deps: SweepDeps): Promise<number> {
+export interface ReapReport {
+  namespace: string;
+  /** Expired runs (and loose pods, `runId` null) whose deletion the API accepted. */
+  deleted: Array<{ issue: string; runId: string | null; pods: number; pending: number }>;
+  /** One line per deletion the API refused. */
+  failures: string[];
+  /** Pods of the app within their deadline, or without one (left alone: we cannot tell they are garbage). */
+  kept: number;
+  /** Expired pods still listed (not Terminating) after the deletions. */
+  remaining: number;
+  verified: boolean;
+}
+
+const isPending = (pod: V1Pod) => pod.status?.phase !== 'Running' && pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed';
+
+/** Expired pods not yet being deleted, from a fresh list. */
+async function expiredPods(deps: SweepDeps): Promise<V1Pod[]> {
   const { runs, loose } = await listRuns(deps);
   const now = deps.now();
-  let deleted = 0;
+  const expiredRuns = runs.filter((group) => {
+    const deadline = runDeadline(group);
+    return deadline !== null && deadline <= now;
+  });
+  const expiredLoose = loose.filter((pod) => {
+    const deadline = deadlineOf(pod);
+    return deadline !== null && deadline <= now;
+  });
+  return [...expiredRuns.flatMap((group) => group.pods), ...expiredLoose].filter((pod) => !pod.metadata?.deletionTimestamp);
+}
+
+/**
+ * Deletes load-test pods past their deadline, Pending ones included (`activeDeadlineSeconds` only
+ * counts once a kubelet starts a pod, so an unscheduled pod is bounded by the deadline annotation):
+ * one `deletecollection` per expired run (by its issue and run labels), one `delete` per expired pod
+ * without a run label. A refused deletion is recorded and the others still go. When anything was
+ * deleted, the namespace is listed again to verify. Throws a KubeError only when the first list fails.
+ */
+export async function sweepLeftovers(deps: SweepDeps): Promise<ReapReport> {
+  const { runs, loose } = await listRuns(deps);
+  const now = deps.now();
+  const report: ReapReport = { namespace: deps.namespace, deleted: [], failures: [], kept: 0, remaining: 0, verified: true };
+  const attempt = async (what: string, target: { issue: string; runId: string | null; pods: V1Pod[] }, call: () => Promise<unknown>) => {
+    try {
+      await call();
+      report.deleted.push({ issue: target.issue, runId: target.runId, pods: target.pods.length, pending: target.pods.filter(isPending).length });
+      deps.logger.info({ runId: target.runId, issue: target.issue, pods: target.pods.length }, 'swept expired load-test pods');
+    } catch (error) {
+      const cause = toKubeError(error, `deleting ${what}`, deps.server);
+      report.failures.push(cause.message);
+      deps.logger.error({ err: cause }, 'sweep failed for a run');
+    }
+  };
   for (const group of runs) {
     const deadline = runDeadline(group);
-    if (deadline === null || deadline > now) continue;
-    const labelSelector = equalitySelector({ [LABEL_ISSUE]: group.issue, [LABEL_RUN]: group.runId });
-    try {
-      await deps.api.deleteCollectionNamespacedPod({ namespace: deps.namespace, labelSelector });
-      deleted += group.pods.length;
-      deps.logger.info({ runId: group.runId, issue: group.issue, pods: group.pods.length }, 'swept expired load-test pods');
-    } catch (error) {
-      deps.logger.error({ err: toKubeError(error, `deleting pods ${labelSelector}`, deps.server) }, 'sweep failed for a run');
+    if (deadline === null || deadline > now) {
+      report.kept += group.pods.length;
+      continue;
     }
+    const labelSelector = equalitySelector({ [LABEL_ISSUE]: group.issue, [LABEL_RUN]: group.runId });
+    await attempt(`pods ${labelSelector}`, group, () => deps.api.deleteCollectionNamespacedPod({ namespace: deps.namespace, labelSelector }));
   }
   for (const pod of loose) {
     const deadline = deadlineOf(pod);
     const name = pod.metadata?.name;
-    if (!name || deadline === null || deadline > now) continue;
+    if (!name || deadline === null || deadline > now) {
+      report.kept += 1;
+      continue;
+    }
+    await attempt(`pod ${name}`, { issue: pod.metadata?.labels?.[LABEL_ISSUE] ?? '', runId: null, pods: [pod] }, () => deps.api.deleteNamespacedPod({ name, namespace: deps.namespace }));
+  }
+  if (report.deleted.length > 0 || report.failures.length > 0) {
     try {
-      await deps.api.deleteNamespacedPod({ name, namespace: deps.namespace });
-      deleted += 1;
+      report.remaining = (await expiredPods(deps)).length;
+      report.verified = report.remaining === 0;
     } catch (error) {
-      deps.logger.error({ err: toKubeError(error, `deleting pod ${name}`, deps.server) }, 'sweep failed for a pod');
+      report.verified = false;
+      report.failures.push(toKubeError(error, 'listing the pods again to verify the sweep', deps.server).message);
     }
   }
-  return deleted;
+  return report;
+}
+
+/** One line for logs and comments: what was deleted and what the re-list showed. */
+export function describeReap(report: ReapReport): string {
+  const pods = report.deleted.reduce((sum, d) => sum + d.pods, 0);
+  const pending = report.deleted.reduce((sum, d) => sum + d.pending, 0);
+  if (pods === 0 && report.failures.length === 0) return `namespace ${report.namespace}: no expired load-test pods`;
+  const deleted = `deleted ${pods} expired load-test pod${pods === 1 ? '' : 's'} (${pending} Pending) in namespace ${report.namespace}`;
+  const check = report.verified ? 'a fresh list shows none left' : `not verified: ${report.remaining} expired pod${report.remaining === 1 ? '' : 's'} still listed`;
+  const failed = report.failures.length ? `; ${report.failures.length} deletion${report.failures.length === 1 ? '' : 's'} refused: ${report.failures[0]}` : '';
+  return `${deleted}; ${check}${failed}`;
 }
 
 /** Load tests whose pods are still present and within their deadline, oldest first. */

@@ -1,3 +1,4 @@
+import type { ReapReport } from './sweep.js';
 import type { MeasuredNode, PoolConfig } from '../config/schema.js';
 
 /** What the cluster says about one node pool (issue 7). */
@@ -77,8 +78,8 @@ export interface RunningLoadTest {
 export interface ClusterPort {
   observePool(pool: PoolConfig): Promise<ObservedPool | null>;
   runLoadTest(spec: LoadTestSpec, onProgress?: (progress: LoadTestProgress) => void | Promise<void>): Promise<LoadTestResult>;
-  /** Deletes load-test pods older than their deadline; returns how many were deleted. */
-  sweepLeftovers(): Promise<number>;
+  /** Deletes load-test pods past their deadline (Pending included) and lists again to verify. */
+  sweepLeftovers(): Promise<ReapReport>;
   /** Load tests with pods still in the cluster and within their deadline, oldest first. */
   findRunningLoadTests(): Promise<RunningLoadTest[]>;
 }

@@ -3,6 +3,8 @@ import type { Plan } from '../capacity/types.js';
 import type { LoadTestProgress, LoadTestResult, LoadTestSpec } from '../kube/types.js';
 import type { LoadTestRecord, MarkerState } from '../workshop/marker.js';
 import type { WorkshopRequest } from '../workshop/types.js';
+import { assumed } from '../workshop/plan-input.js';
+import type { Assumption } from '../workshop/replay.js';
 
 /**
  * The automated `/loadtest`: what to create, how its progress and result are recorded in the state
@@ -17,21 +19,28 @@ export interface LoadTestUpdate {
   finishedAt?: string;
 }
 
-/** Placeholder pods for the planned seats: one per user with the per-user guarantees, a fraction of them if asked. */
-export function loadTestSpec(input: { plan: Plan; request: WorkshopRequest; config: Config; issueNumber: number; runId: string; fraction: number | null }): LoadTestSpec {
-  const { plan, request, config } = input;
+/**
+ * Placeholder pods for the planned seats: one per seat of the plan as computed (engineers'
+ * `/assume` values included: the result is bound to that plan), with its per-user guarantees, a
+ * fraction of them if asked. The namespace and priority class are requests: the cluster port
+ * replaces them with what the operator granted.
+ */
+export function loadTestSpec(input: { plan: Plan; request: WorkshopRequest; assumptions: Assumption[]; config: Config; issueNumber: number; runId: string; fraction: number | null }): LoadTestSpec {
+  const { plan, config } = input;
   const cluster = config.clusters[plan.cluster];
   const pool = cluster?.pools[plan.pool];
   const fraction = input.fraction ?? 1;
-  const seats = Math.ceil(request.attendees * (1 + config.policy.headroom));
+  const { perUser } = assumed(input.request, input.assumptions);
+  const seats = Math.ceil(plan.attendees * (1 + config.policy.headroom));
   return {
     issueNumber: input.issueNumber,
     runId: input.runId,
     namespace: cluster?.kubernetes?.namespace ?? 'workshop-readiness',
-    pool: pool ?? { instanceType: plan.instanceType, maxNodes: plan.nodes, nodeSelector: {}, tolerations: [] },
+    // `/assume instance-type=` plans another type: test that type, not the pool's usual one.
+    pool: pool ? { ...pool, instanceType: plan.instanceType } : { instanceType: plan.instanceType, maxNodes: plan.nodes, nodeSelector: {}, tolerations: [] },
     replicas: Math.max(1, Math.ceil(seats * fraction)),
-    cpu: request.cpuGuarantee,
-    memoryBytes: request.memoryGuaranteeBytes,
+    cpu: perUser.cpuGuarantee,
+    memoryBytes: perUser.memoryGuaranteeBytes,
     fraction,
     budgetSeconds: config.policy.loadTestBudgetMinutes * 60,
     ...(cluster?.kubernetes?.priorityClassName ? { priorityClassName: cluster.kubernetes.priorityClassName } : {}),
@@ -62,5 +71,5 @@ export function expireLostLoadTest(state: MarkerState, now: string, budgetMinute
   if (!test || test.status !== 'running') return state;
   const lostAfter = Date.parse(test.startedAt) + (budgetMinutes + 10) * 60_000;
   if (Date.parse(now) < lostAfter) return state;
-  return { ...state, loadTest: { ...test, status: 'failed', finishedAt: now, summary: 'interrupted (the app restarted during the run; its pods were cleaned up). Comment `/loadtest` to run it again' } };
+  return { ...state, loadTest: { ...test, status: 'failed', finishedAt: now, summary: 'interrupted: the app restarted during the run, so nobody watched or deleted its pods. They carry a deadline (start + budget + 5 min); the app\'s sweeper deletes them after it, Pending ones included, and logs what a fresh list then shows. Comment `/loadtest` to run it again' } };
 }

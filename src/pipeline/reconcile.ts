@@ -28,7 +28,7 @@ export type ConfigLoad =
  * What the app can reach besides the issue: the same for every trigger (webhook, sweep, CLI), so the
  * same inputs give the same plan whichever path runs the reconcile.
  */
-export type Adapters = Pick<ReconcileDeps, 'others' | 'observe' | 'infraRepo' | 'hasCluster' | 'newRunId' | 'placeholders'>;
+export type Adapters = Pick<ReconcileDeps, 'others' | 'observe' | 'infraRepo' | 'hasCluster' | 'clusterAccessProblem' | 'newRunId' | 'placeholders'>;
 
 export interface ReconcileDeps {
   issues: IssuePort;
@@ -47,6 +47,8 @@ export interface ReconcileDeps {
   refreshInfra?: boolean;
   /** Whether the app can reach a cluster (for `/loadtest`); absent = no cluster access anywhere. */
   hasCluster?: (clusterName: string) => boolean;
+  /** Why the operator's cluster access refuses this repository that cluster, for the comment; null = not refused. */
+  clusterAccessProblem?: (clusterName: string) => string | null;
   /** Progress or result of a running load test, to record in the marker. */
   loadTestUpdate?: LoadTestUpdate;
   /** Run ids are unique per start; injected so tests are deterministic. */
@@ -243,13 +245,14 @@ function startLoadTest(draft: Evaluation, previous: MarkerState, issueNumber: nu
   if (!requested || !draft.plan || !draft.request || !draft.planHash) return none;
   const clusterName = draft.plan.cluster;
   if (!deps.hasCluster?.(clusterName)) {
-    return { ...none, section: `⚠️ \`/loadtest\` by ${requested.by}: the app has no Kubernetes access to cluster **${clusterName}** (see \`clusters.${clusterName}.kubernetes\`). Run the test by hand and record it with \`/loadtest pass <evidence>\` or \`/loadtest fail <reason>\`.` };
+    const why = deps.clusterAccessProblem?.(clusterName);
+    return { ...none, section: `⚠️ \`/loadtest\` by ${requested.by}: the app has no Kubernetes access to cluster **${clusterName}** (${why ? escapeMarkdown(why, 400) : `see \`clusters.${clusterName}.kubernetes\``}). Run the test by hand and record it with \`/loadtest pass <evidence>\` or \`/loadtest fail <reason>\`.` };
   }
   if (draft.state.loadTest?.status === 'running') {
     return { ...none, section: `🧪 A load test (${draft.state.loadTest.runId}) is already running; \`/loadtest\` by ${requested.by} was not started twice.` };
   }
   const runId = deps.newRunId?.() ?? `${issueNumber}-${Date.now().toString(36)}`;
-  const spec = loadTestSpec({ plan: draft.plan, request: draft.request, config, issueNumber, runId, fraction: requested.fraction });
+  const spec = loadTestSpec({ plan: draft.plan, request: draft.request, assumptions: draft.replay.assumptions, config, issueNumber, runId, fraction: requested.fraction });
   // Only the load-test record changes: the command itself stays new for this round's reactions.
   const state: MarkerState = {
     ...previous,

@@ -108,8 +108,16 @@ export function closedUnfinishedLister(octokit: Octokit, owner: string, repo: st
   };
 }
 
-/** Every repository of every installation: the in-process timer and the /sweep endpoint call this. */
-export async function sweepAll(app: Probot, sweepRepo: (octokit: Octokit, owner: string, repo: string) => Promise<SweepReport>): Promise<SweepReport> {
+/**
+ * Every repository of every installation: the in-process timer and the /sweep endpoint call this.
+ * `reapClusters` first deletes expired load-test pods in every cluster the operator granted.
+ */
+export async function sweepAll(
+  app: Probot,
+  sweepRepo: (octokit: Octokit, owner: string, repo: string) => Promise<SweepReport>,
+  reapClusters?: () => Promise<unknown>,
+): Promise<SweepReport> {
+  await reapClusters?.();
   const total: SweepReport = { reconciled: 0, failed: 0, writes: 0, dashboard: 'unchanged' };
   const appOctokit = await app.auth();
   const installations = await appOctokit.paginate(appOctokit.rest.apps.listInstallations, { per_page: 100 });

@@ -8,9 +8,7 @@ import { httpHandler } from './http.js';
 import { Metrics } from './metrics.js';
 import { closedUnfinishedLister, openIssuesLister, sweepAll, sweepRepository } from '../pipeline/sweep.js';
 import type { Config } from '../config/schema.js';
-import { createClusterPort, kubeConfigFor } from '../kube/cluster.js';
-import { placeholderScale } from '../kube/placeholder-scale.js';
-import type { KubeConfig } from '@kubernetes/client-node';
+import { DEFAULT_KUBECONFIG_DIR, operatorClusters } from '../kube/operator.js';
 import type { ClusterPort } from '../kube/types.js';
 import { progressLine, resultSummary, type LoadTestUpdate } from '../pipeline/loadtest.js';
 import { issueSnapshot, octokitIssuePort, type RestComment, type RestIssue } from '../github/issue-port.js';
@@ -92,24 +90,12 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
     };
 
     /**
-     * A cluster's port, when its `kubernetes` block resolves to credentials. Kubeconfig files must sit
-     * under KUBECONFIG_DIR: repository config must not be able to point the app at any file it can read.
+     * Cluster access is the operator's (CLUSTER_ACCESS_FILE, kubeconfigs under KUBECONFIG_DIR):
+     * repository config only chooses among what it grants. Leftover load-test pods are reaped now.
      */
-    const kubeConfigOf = (config: Config, clusterName: string): KubeConfig | null => {
-      const kube = config.clusters[clusterName]?.kubernetes;
-      if (!kube) return null;
-      try {
-        return kubeConfigFor(kube, { kubeconfigDir: process.env.KUBECONFIG_DIR ?? '/etc/workshop-readiness/kubeconfigs' });
-      } catch (error) {
-        app.log.warn({ cluster: clusterName, err: (error as Error).message }, 'no access to the cluster');
-        return null;
-      }
-    };
-    const clusterPort = (config: Config, clusterName: string): ClusterPort | null => {
-      const kubeConfig = kubeConfigOf(config, clusterName);
-      const namespace = config.clusters[clusterName]?.kubernetes?.namespace;
-      return kubeConfig && namespace ? createClusterPort({ kubeConfig, namespace, logger: app.log }) : null;
-    };
+    const clusters = operatorClusters({ accessFile: process.env.CLUSTER_ACCESS_FILE ?? null, kubeconfigDir: process.env.KUBECONFIG_DIR ?? DEFAULT_KUBECONFIG_DIR, logger: app.log });
+    void clusters.reapAll();
+    const clusterPort = (config: Config, clusterName: string, repository: string): ClusterPort | null => clusters.portFor(config, clusterName, repository);
 
     /** What a reconcile can reach besides the issue: one set for webhooks and the sweep alike. */
     const adaptersFor = (octokit: Octokit, owner: string, repo: string, config: Config | null): Adapters => {
@@ -117,14 +103,15 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
       return {
         infraRepo: infraRepoFor(octokit, owner),
         others: async (cluster, number) => othersOnCluster(readRegistry((await dashboard.find())?.body ?? ''), cluster, number),
-        hasCluster: (name) => config !== null && clusterPort(config, name) !== null,
-        placeholders: (name) => {
-          const kubeConfig = config ? kubeConfigOf(config, name) : null;
-          return kubeConfig ? placeholderScale(kubeConfig) : null;
+        hasCluster: (name) => config !== null && clusterPort(config, name, `${owner}/${repo}`) !== null,
+        clusterAccessProblem: (name) => {
+          const decision = config ? clusters.decide(config, name, `${owner}/${repo}`) : null;
+          return decision && !decision.ok ? decision.reason : null;
         },
+        placeholders: (name) => (config ? clusters.placeholdersFor(config, name, `${owner}/${repo}`) : null),
         observe: async (clusterName, poolName) => {
           const pool = config?.clusters[clusterName]?.pools[poolName];
-          const port = config && pool ? clusterPort(config, clusterName) : null;
+          const port = config && pool ? clusterPort(config, clusterName, `${owner}/${repo}`) : null;
           return port && pool ? port.observePool(pool) : null;
         },
       };
@@ -132,7 +119,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
 
     /** Runs an accepted `/loadtest`: minutes long, so after the event is answered; progress and the result come back as reconciles. */
     const startLoadTest = (octokit: Octokit, ref: { owner: string; repo: string; issue_number: number }, log: Context['log'], config: Config | null, run: NonNullable<ReconcileResult['loadTestToStart']>) => {
-      const cluster = config ? clusterPort(config, run.clusterName) : null;
+      const cluster = config ? clusterPort(config, run.clusterName, `${ref.owner}/${ref.repo}`) : null;
       if (!cluster) return;
       const update = (u: LoadTestUpdate) => reconcileIssue(octokit, ref, log, undefined, u);
       void cluster
@@ -234,7 +221,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
           startLoadTest: (number, run) => startLoadTest(octokit, { owner, repo, issue_number: number }, log, config, run),
           markerKey,
         });
-      });
+      }, clusters.reapAll);
 
     try {
       addHandler(httpHandler({ metrics, sweep: sweepOnce, sweepToken, ready: () => options.shutdown?.accepting ?? true }));

@@ -1,5 +1,5 @@
 import type { Config } from '../config/schema.js';
-import type { ObservedNode, OtherWorkshop, PlanInput } from '../capacity/types.js';
+import type { ObservedNode, OtherWorkshop, PerUser, PlanInput } from '../capacity/types.js';
 import type { Assumption } from './replay.js';
 import type { WorkshopRequest } from './types.js';
 
@@ -21,11 +21,8 @@ export function planInputFor(
 ): PlanInput | null {
   const where = placement(request, config);
   if (!where) return null;
-  const assumed = Object.fromEntries(assumptions.map((a) => [a.key, a.value])) as Partial<Record<Assumption['key'], number | string>>;
-  const num = (key: Assumption['key'], fallback: number) => (typeof assumed[key] === 'number' ? (assumed[key] as number) : fallback);
-  const instanceType = typeof assumed['instance-type'] === 'string' ? assumed['instance-type'] : where.pool.instanceType;
-  const memory = num('memory', Number.NaN);
-  const cpu = num('cpu', Number.NaN);
+  const { raw, num, perUser, attendees } = assumed(request, assumptions);
+  const instanceType = typeof raw['instance-type'] === 'string' ? raw['instance-type'] : where.pool.instanceType;
   const dataGB = num('data-gb', Number.NaN);
   return {
     now: context.now,
@@ -36,13 +33,8 @@ export function planInputFor(
     poolName: where.poolName,
     pool: { ...where.pool, instanceType },
     policy: config.policy,
-    perUser: {
-      cpuGuarantee: Number.isNaN(cpu) ? request.cpuGuarantee : cpu,
-      cpuLimit: Number.isNaN(cpu) ? request.cpuLimit : cpu,
-      memoryGuaranteeBytes: Number.isNaN(memory) ? request.memoryGuaranteeBytes : memory,
-      memoryLimitBytes: Number.isNaN(memory) ? request.memoryLimitBytes : memory,
-    },
-    attendees: num('attendees', request.attendees),
+    perUser,
+    attendees,
     gpu: request.gpu,
     timeZone: request.timeZone,
     start: request.start,
@@ -60,4 +52,22 @@ export function planInputFor(
     observed: instanceType === where.pool.instanceType ? context.observed : null,
     others: context.others,
   };
+}
+
+/**
+ * The request's figures with engineers' `/assume` values applied: what the plan is computed for,
+ * and so what a load test of that plan must create (`/assume memory=6GB` → 6 GB placeholders).
+ */
+export function assumed(request: WorkshopRequest, assumptions: Assumption[]) {
+  const raw = Object.fromEntries(assumptions.map((a) => [a.key, a.value])) as Partial<Record<Assumption['key'], number | string>>;
+  const num = (key: Assumption['key'], fallback: number) => (typeof raw[key] === 'number' ? (raw[key] as number) : fallback);
+  const memory = num('memory', Number.NaN);
+  const cpu = num('cpu', Number.NaN);
+  const perUser: PerUser = {
+    cpuGuarantee: Number.isNaN(cpu) ? request.cpuGuarantee : cpu,
+    cpuLimit: Number.isNaN(cpu) ? request.cpuLimit : cpu,
+    memoryGuaranteeBytes: Number.isNaN(memory) ? request.memoryGuaranteeBytes : memory,
+    memoryLimitBytes: Number.isNaN(memory) ? request.memoryLimitBytes : memory,
+  };
+  return { raw, num, perUser, attendees: num('attendees', request.attendees) };
 }

@@ -6,7 +6,9 @@ import { formReader } from '../../src/workshop/form-sources.js';
 import { decodeMarker, EMPTY_STATE, LOCAL_MARKER_KEY } from '../../src/workshop/marker.js';
 import { parseCommands } from '../../src/workshop/commands.js';
 import { replayCommands } from '../../src/workshop/replay.js';
-import type { CommentSnapshot } from '../../src/pipeline/ports.js';
+import { silentLogger, type CommentSnapshot } from '../../src/pipeline/ports.js';
+import { reconcile, type ReconcileDeps } from '../../src/pipeline/reconcile.js';
+import { MemoryIssue } from '../../src/github/memory.js';
 import { exampleConfig } from '../support/config.js';
 import { readFileSync } from 'node:fs';
 
@@ -49,10 +51,21 @@ describe('hostile input never throws, never escapes', () => {
     );
   });
 
-  test('a marker written by someone else is never trusted: the stage does not jump to go', () => {
-    const forged = comment(5, 'mallory', '<!-- workshop-readiness:state {"v":1,"stage":"go","commands":{"6":{"lines":["/approve"],"planHash":null,"requestHash":null}}} -->');
-    const result = evaluate({ issue: { number: 17, title: 'x', body: exampleBody, author: 'community-rep', state: 'open', labels: [] }, comments: [forged, comment(6, 'mallory', '/approve')], config, form, now: NOW, authorized: new Set(), others: [], observed: null, previous: EMPTY_STATE, trusted: true, seal });
-    expect(result.readiness.stage).not.toBe('go');
+  test('a marker written by someone else is never trusted: a copied load-test pass moves nothing', async () => {
+    // The app's own marker after an automated pass does move its issue to load-tested...
+    const at = { now: () => new Date(NOW) };
+    const deps = (issue: MemoryIssue, extra: Partial<ReconcileDeps> = {}): ReconcileDeps => ({ issues: issue, clock: at, log: silentLogger, ...extra });
+    const original = new MemoryIssue({ number: 17, title: '[Workshop] x', body: exampleBody, author: 'community-rep', state: 'open' }, { now: () => NOW, permissions: { alice: 'write' } }, ['workshop-request']);
+    await reconcile({ kind: 'ok', config }, deps(original)); // the status comment shows the plan first
+    original.addUserComment('alice', '/loadtest');
+    await reconcile({ kind: 'ok', config }, deps(original, { hasCluster: () => true, newRunId: () => 'run-1' }));
+    const passed = await reconcile({ kind: 'ok', config }, deps(original, { loadTestUpdate: { runId: 'run-1', status: 'passed', summary: 'all running', finishedAt: NOW } }));
+    expect(passed.stage).toBe('load-tested');
+    // ...but the same comment, byte for byte, posted by someone else on the same request does not.
+    const forged = new MemoryIssue({ number: 17, title: '[Workshop] x', body: exampleBody, author: 'community-rep', state: 'open' }, { now: () => NOW, permissions: {} }, ['workshop-request']);
+    forged.addUserComment('mallory', original.statusComment()!.body);
+    const result = await reconcile({ kind: 'ok', config }, deps(forged));
+    expect(result.stage).toBe('modeled');
   });
 
   test('parseCommands and replay: any comment text', () => {
@@ -68,16 +81,73 @@ describe('hostile input never throws, never escapes', () => {
     );
   });
 
-  test('config validation: any YAML value gives ok or problems with paths, never a throw', () => {
-    fc.assert(
-      fc.property(fc.jsonValue({ maxDepth: 4 }), (raw) => {
-        const result = validateConfig(raw);
-        if (!result.ok) for (const p of result.problems) expect(typeof p.path).toBe('string');
-      }),
-      { numRuns: 300 },
+  test('config validation: mutations of the valid example give ok or problems that name a path, never a throw', () => {
+    const example = parse(readFileSync(new URL('../../examples/workshop-readiness.yml', import.meta.url), 'utf8')) as Record<string, unknown>;
+    /** Every key path of the example, so mutations land where a person editing the file would. */
+    const paths: string[][] = [];
+    const walk = (node: unknown, path: string[]) => {
+      if (node === null || typeof node !== 'object') return;
+      for (const [key, value] of Object.entries(node)) {
+        paths.push([...path, key]);
+        walk(value, [...path, key]);
+      }
+    };
+    walk(example, []);
+    const typo = fc.tuple(fc.nat(), fc.constantFrom('drop', 'double', 'swap', 'case')).map(([i, kind]) => (key: string) => {
+      const at = i % key.length;
+      if (kind === 'drop') return key.slice(0, at) + key.slice(at + 1);
+      if (kind === 'double') return key.slice(0, at) + key[at] + key.slice(at);
+      if (kind === 'swap' && at + 1 < key.length && key[at] !== key[at + 1]) return key.slice(0, at) + key[at + 1] + key[at] + key.slice(at + 2);
+      return key.toUpperCase() === key ? key.toLowerCase() : key.toUpperCase();
+    });
+    const mutation = fc.oneof(
+      fc.record({ kind: fc.constant('typo' as const), path: fc.constantFrom(...paths), rename: typo }),
+      fc.record({ kind: fc.constant('delete' as const), path: fc.constantFrom(...paths) }),
+      fc.record({ kind: fc.constant('value' as const), path: fc.constantFrom(...paths), value: fc.oneof(fc.jsonValue({ maxDepth: 2 }), hostileText, fc.constantFrom(-1, 0, 1e308, '4G', 'lots', null, [], {})) }),
     );
-    const mutated = readFileSync(new URL('../../examples/workshop-readiness.yml', import.meta.url), 'utf8').replace('maxNodes: 20', 'maxNodes: "twenty"');
-    const result = validateConfig(parse(mutated));
-    expect(result.ok).toBe(false);
+    const USER_NAMED = new Set(['clusters', 'hubs', 'pools', 'quotas', 'instanceOverrides', 'fields', 'nodeSelector']);
+    const seen = { ok: 0, typos: 0 };
+    fc.assert(
+      fc.property(fc.array(mutation, { minLength: 1, maxLength: 3 }), (mutations) => {
+        const raw = structuredClone(example);
+        const renamed: Array<{ parent: string[]; from: string; to: string }> = [];
+        for (const m of mutations) {
+          const parent = m.path.slice(0, -1).reduce<any>((node, key) => (node && typeof node === 'object' ? node[key] : undefined), raw);
+          const key = m.path[m.path.length - 1]!;
+          if (!parent || typeof parent !== 'object' || !(key in parent)) continue;
+          if (m.kind === 'delete') delete parent[key];
+          else if (m.kind === 'value') parent[key] = m.value;
+          else {
+            const to = m.rename(key);
+            if (to === key || to in parent || /^\d+$/.test(key)) continue;
+            parent[to] = parent[key];
+            delete parent[key];
+            // Keys of user-named maps (clusters, hubs, pools…) may be anything; only schema keys are typos.
+            if (!USER_NAMED.has(m.path[m.path.length - 2] ?? '')) renamed.push({ parent: m.path.slice(0, -1), from: key, to });
+          }
+        }
+        const result = validateConfig(raw);
+        if (result.ok) {
+          seen.ok++;
+          return;
+        }
+        for (const p of result.problems) {
+          expect(p.path).toMatch(/\S/);
+          expect(p.message).toMatch(/\S/);
+          expect(p.message).not.toMatch(/\bat [\w.]+ \(.*:\d+:\d+\)/);
+        }
+        for (const { parent, to } of renamed) {
+          const named = result.problems.find((p) => p.path === [...parent, to].join('.'));
+          if (named) {
+            seen.typos++;
+            expect(named.message).toMatch(new RegExp(`^unknown key \`${to.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\``));
+          }
+        }
+      }),
+      { numRuns: 400 },
+    );
+    // Both branches ran many times: valid configs survive, and typos are named.
+    expect(seen.ok).toBeGreaterThan(20);
+    expect(seen.typos).toBeGreaterThan(50);
   });
 });

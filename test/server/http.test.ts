@@ -49,21 +49,34 @@ describe('HTTP endpoints', () => {
   });
 
   test('POST /sweep needs the bearer token; one sweep at a time', async () => {
+    // No real time: the first sweep is held open until the second request has reached the handler.
     let runs = 0;
+    let release!: () => void;
+    const held = new Promise<void>((done) => (release = done));
     const sweep = async () => {
       runs++;
-      await new Promise((done) => setTimeout(done, 20));
+      await held;
       return { reconciled: 3, failed: 0, writes: 1, dashboard: 'updated' as const };
     };
-    const started = await serve(httpHandler({ metrics: new Metrics(), sweep, sweepToken: 's3cret-token', ready: () => true }));
+    const handler = httpHandler({ metrics: new Metrics(), sweep, sweepToken: 's3cret-token', ready: () => true });
+    let sweepRequests = 0;
+    const started = await serve((req, res) => {
+      if (req.url === '/sweep' && req.headers.authorization === 'Bearer s3cret-token') sweepRequests++;
+      return handler(req, res);
+    });
     server = started.server;
     expect((await fetch(`${started.url}/sweep`, { method: 'POST' })).status).toBe(401);
     expect((await fetch(`${started.url}/sweep`, { method: 'POST', headers: { authorization: 'Bearer wrong-token!' } })).status).toBe(401);
     expect((await fetch(`${started.url}/sweep`)).status).toBe(405);
+    expect(runs).toBe(0);
     const auth = { method: 'POST', headers: { authorization: 'Bearer s3cret-token' } };
-    const [a, b] = await Promise.all([fetch(`${started.url}/sweep`, auth), fetch(`${started.url}/sweep`, auth)]);
-    expect(await a.json()).toEqual({ reconciled: 3, failed: 0, writes: 1, dashboard: 'updated' });
-    expect(b.status).toBe(200);
+    const a = fetch(`${started.url}/sweep`, auth);
+    const b = fetch(`${started.url}/sweep`, auth);
+    while (sweepRequests < 2) await new Promise((done) => setImmediate(done));
+    release();
+    const [first, second] = await Promise.all([a, b]);
+    expect(await first.json()).toEqual({ reconciled: 3, failed: 0, writes: 1, dashboard: 'updated' });
+    expect(await second.json()).toEqual({ reconciled: 3, failed: 0, writes: 1, dashboard: 'updated' });
     expect(runs).toBe(1);
   });
 
@@ -72,7 +85,14 @@ describe('HTTP endpoints', () => {
     nock.enableNetConnect('127.0.0.1');
     const secret = 'webhook-secret-for-tests';
     const probot = new Probot({ appId: 123, privateKey: 'unused', secret, Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }), logLevel: 'fatal' });
-    const middleware = await createNodeMiddleware(createApp({ appId: 123, sweepIntervalMinutes: 0, sweepToken: null, markerSecret: secret }), { probot, webhooksPath: '/api/github/webhooks' });
+    // Every event the app's handlers would see is also seen here: a rejected delivery reaches neither.
+    const delivered: string[] = [];
+    const app = createApp({ appId: 123, sweepIntervalMinutes: 0, sweepToken: null, markerSecret: secret });
+    const withSpy: typeof app = (probotApp, options) => {
+      probotApp.onAny(async (event) => void delivered.push(`${event.name}:${event.id}`));
+      return app(probotApp, options);
+    };
+    const middleware = await createNodeMiddleware(withSpy, { probot, webhooksPath: '/api/github/webhooks' });
     const started = await serve(middleware);
     server = started.server;
     const body = JSON.stringify(payload('issues.opened.plain'));
@@ -84,8 +104,10 @@ describe('HTTP endpoints', () => {
       });
     const bad = await post(`sha256=${createHmac('sha256', 'not-the-secret').update(body).digest('hex')}`);
     expect(bad.status).toBe(400);
-    // The same body correctly signed is accepted (a plain issue: no API call follows).
+    expect(delivered).toEqual([]);
+    // The same body correctly signed is accepted and handled (a plain issue: no API call follows).
     const good = await post(`sha256=${createHmac('sha256', secret).update(body).digest('hex')}`);
     expect(good.status).toBe(200);
+    expect(delivered).toEqual(['issues:d-1']);
   });
 });
