@@ -3,11 +3,10 @@ import { familyOf, knownTypes, lookupInstanceType, priceIn, type InstanceType } 
 import { checkQuotas } from './quotas.js';
 import { AUTOSCALER_IDLE_MINUTES, eventDays, hoursIn, overlaps, readyWindows } from './ready-mode.js';
 import { aggregateThroughput } from './storage.js';
-import { GPU_NODE_START_SECONDS, NODE_START_SECONDS, simulateArrivals } from './timeline.js';
+import { GPU_NODE_START_SECONDS, NODE_START_SECONDS, noWaitFigures, simulateStarts, START_TIMEOUT_SECONDS } from './timeline.js';
 import type { NodeCapacity, PlanInput, Plan, Risk } from './types.js';
+import { sizeWarmNodes, startRisks } from './warm-nodes.js';
 
-/** Seconds for a server to start on a warm node with the image already pulled (named default). */
-export const SPAWN_SECONDS = 15;
 /** Headroom kept inside each node so exactly one whole-node placeholder fits (kubelet rounding, sidecars). */
 const PLACEHOLDER_MARGIN = { cpu: 0.05, memory: 256 * 1024 ** 2 };
 
@@ -82,26 +81,18 @@ export function computePlan(input: PlanInput): Plan {
   risks.push(...quota.risks);
   assumptions.push(...quota.assumptions);
 
-  // Ready mode: warm seats for the arrivals that come while a new node starts.
+  // Ready mode: warm nodes for the arrivals that come while new nodes start, sized with the same
+  // start model that gives the waits shown (with and without ready mode).
   const nodeStart = type.gpu ? GPU_NODE_START_SECONDS : NODE_START_SECONDS[input.provider];
   const imagePull = Math.round((input.imageSizeGB * 1000) / input.policy.imagePullMBps);
-  assumptions.push(`A new ${type.gpu ? 'GPU ' : ''}node takes ~${Math.round(nodeStart / 60 * 10) / 10} min to start on ${input.provider.toUpperCase()}, plus ${imagePull} s to pull a ${input.imageSizeGB} GB image at ${input.policy.imagePullMBps} MB/s; attendees arrive over ${input.policy.arrivalWindowMinutes} min.`);
+  assumptions.push(`A new ${type.gpu ? 'GPU ' : ''}node takes ~${Math.round(nodeStart / 60 * 10) / 10} min to start on ${input.provider.toUpperCase()}, plus ${imagePull} s to pull a ${input.imageSizeGB} GB image at ${input.policy.imagePullMBps} MB/s; attendees press Start evenly over ${input.policy.arrivalWindowMinutes} min; JupyterHub starts at most ${input.concurrentSpawnLimit} servers at once and gives up on a start after ${START_TIMEOUT_SECONDS} s (z2jh defaults).`);
   const arrivalSeconds = input.policy.arrivalWindowMinutes * 60;
-  const seatsToReserve = Math.min(input.attendees, Math.ceil((input.attendees / arrivalSeconds) * (nodeStart + imagePull)));
-  const minNodes = users > 0 ? Math.min(nodes, Math.ceil(seatsToReserve / users)) : 0;
-  const timelineBase = { attendees: input.attendees, usersPerNode: users, arrivalWindowSeconds: arrivalSeconds, nodeReadySeconds: nodeStart + imagePull, concurrentSpawnLimit: input.concurrentSpawnLimit };
-  const cold = simulateArrivals({ ...timelineBase, warmSeats: 0, placeholders: false });
-  const warm = simulateArrivals({ ...timelineBase, warmSeats: minNodes * users, placeholders: true });
-  if (users > 0 && warm.fractionWaiting > input.policy.maxWaitingFraction) {
-    risks.push({ code: 'slow-start', severity: 'warning', message: `Even with ${minNodes} warm nodes, ${Math.round(warm.fractionWaiting * 100)}% of attendees would wait for a node (up to ${Math.round(warm.worstWaitSeconds / 60)} min); the policy allows ${Math.round(input.policy.maxWaitingFraction * 100)}%. Warm more nodes or spread arrivals.` });
-  }
-  // On warm nodes with the image pre-pulled a server still takes ~SPAWN_SECONDS to start; more
-  // arrivals than concurrent_spawn_limit within that time get HTTP 429 and must retry.
-  const concurrentSpawns = Math.ceil((input.attendees / arrivalSeconds) * SPAWN_SECONDS);
-  const spawnBatches = Math.max(1, Math.ceil(concurrentSpawns / input.concurrentSpawnLimit));
-  if (concurrentSpawns > input.concurrentSpawnLimit) {
-    risks.push({ code: 'slow-start', severity: 'warning', message: `About ${concurrentSpawns} servers would start at once (${input.attendees} arrivals in ${input.policy.arrivalWindowMinutes} min), above JupyterHub's concurrent_spawn_limit of ${input.concurrentSpawnLimit}: the excess gets "too many users trying to log in" (HTTP 429) and must retry. Stagger the start or raise the limit for the event.` });
-  }
+  const setting = { attendees: input.attendees, usersPerNode: users, arrivalWindowSeconds: arrivalSeconds, nodeReadySeconds: nodeStart + imagePull, maxNodes: Math.max(0, input.pool.maxNodes - otherNodes), concurrentSpawnLimit: input.concurrentSpawnLimit };
+  const sizing = users > 0 ? sizeWarmNodes(setting, input.policy.maxWaitingFraction) : { warmNodes: 0, policyHolds: true };
+  const minNodes = sizing.warmNodes;
+  const withReadyMode = users > 0 ? simulateStarts({ ...setting, minNodes, placeholders: minNodes }) : noWaitFigures();
+  const withoutReadyMode = users > 0 ? simulateStarts({ ...setting, minNodes: 0, placeholders: 0 }) : noWaitFigures();
+  if (users > 0) risks.push(...startRisks({ setting, warmNodes: minNodes, policyHolds: sizing.policyHolds, withReadyMode, maxWaitingFraction: input.policy.maxWaitingFraction, arrivalWindowMinutes: input.policy.arrivalWindowMinutes }));
 
   const price = priceIn(type, input.region);
   if (price.assumption) assumptions.push(price.assumption);
@@ -135,7 +126,7 @@ export function computePlan(input: PlanInput): Plan {
         cpu: Math.max(0, Math.floor((node.availableCpu - PLACEHOLDER_MARGIN.cpu) * 1000) / 1000),
         memory: Math.max(0, node.availableMemoryBytes - PLACEHOLDER_MARGIN.memory),
       },
-      seatsToReserve,
+      seatsToReserve: minNodes * users,
       leadMinutes: input.policy.readyModeLeadMinutes,
       windows,
       days,
@@ -145,11 +136,13 @@ export function computePlan(input: PlanInput): Plan {
     timeline: {
       nodeStartSeconds: nodeStart,
       imagePullSeconds: imagePull,
-      waitWithoutReadyMode: cold.worstWaitSeconds,
-      waitWithReadyMode: warm.worstWaitSeconds,
-      fractionWaiting: cold.fractionWaiting,
-      fractionWaitingWithReadyMode: warm.fractionWaiting,
-      spawnBatches,
+      arrivalWindowSeconds: arrivalSeconds,
+      concurrentSpawnLimit: input.concurrentSpawnLimit,
+      startTimeoutSeconds: START_TIMEOUT_SECONDS,
+      maxWaitingShare: input.policy.maxWaitingFraction,
+      policyHolds: sizing.policyHolds,
+      withReadyMode,
+      withoutReadyMode,
     },
     cost,
     storage,
@@ -203,7 +196,7 @@ function emptyPlan(input: PlanInput, parts: Pick<Plan, 'leadTimeDays' | 'assumpt
     otherNodes: 0,
     perUser: input.perUser,
     readyMode: { minNodes: 0, placeholders: { replicas: 0, cpu: 0, memory: 0 }, seatsToReserve: 0, leadMinutes: input.policy.readyModeLeadMinutes, windows: parts.windows, days: parts.days, scaleDownAt: parts.scaleDownAt, followsWindows: false },
-    timeline: { nodeStartSeconds: 0, imagePullSeconds: 0, waitWithoutReadyMode: 0, waitWithReadyMode: 0, fractionWaiting: 0, fractionWaitingWithReadyMode: 0, spawnBatches: 0 },
+    timeline: { nodeStartSeconds: 0, imagePullSeconds: 0, arrivalWindowSeconds: input.policy.arrivalWindowMinutes * 60, concurrentSpawnLimit: input.concurrentSpawnLimit, startTimeoutSeconds: START_TIMEOUT_SECONDS, maxWaitingShare: input.policy.maxWaitingFraction, policyHolds: true, withReadyMode: noWaitFigures(), withoutReadyMode: noWaitFigures() },
     cost: { pricePerNodeHourUSD: null, workshopUSD: null, ...heldSpan(parts.windows, parts.scaleDownAt, 0, false), heldUSD: null },
     storage: { type: null, aggregateMiBps: null, perUserMiBps: null },
     quotas: [],

@@ -10,6 +10,7 @@ export type RiskCode =
   | 'many-users-per-node'
   | 'oversubscribed'
   | 'slow-start'
+  | 'spawn-limit'
   | 'storage-throughput'
   | 'overlap'
   | 'short-notice'
@@ -122,7 +123,7 @@ export interface Plan {
   readyMode: {
     minNodes: number;
     placeholders: { replicas: number; cpu: number; memory: number };
-    /** Seats that must be warm before arrivals (arrival rate × node start time). */
+    /** Seats warm before arrivals: warm nodes × users per node. */
     seatsToReserve: number;
     leadMinutes: number;
     /** Per event day: ready mode from (day start − lead) to day end. */
@@ -136,14 +137,20 @@ export interface Plan {
      */
     followsWindows: boolean;
   };
+  /** How the starts unfold as attendees arrive: one model, run with and without ready mode. */
   timeline: {
     nodeStartSeconds: number;
     imagePullSeconds: number;
-    waitWithoutReadyMode: number;
-    waitWithReadyMode: number;
-    fractionWaiting: number;
-    fractionWaitingWithReadyMode: number;
-    spawnBatches: number;
+    arrivalWindowSeconds: number;
+    concurrentSpawnLimit: number;
+    startTimeoutSeconds: number;
+    /** The policy's largest share of people who may wait for a node, and whether the warm nodes meet it. */
+    maxWaitingShare: number;
+    policyHolds: boolean;
+    /** With `readyMode.minNodes` warm nodes, each held by a whole-node placeholder. */
+    withReadyMode: WaitFigures;
+    /** With no warm node and no placeholder: every node is asked for when someone needs it. */
+    withoutReadyMode: WaitFigures;
   };
   /** Per-user resources the plan sized for; the ready-mode PR sets them for the event with guarantee = limit. */
   perUser: PerUser;
@@ -173,4 +180,31 @@ export interface Plan {
   leadTimeDays: number;
   assumptions: string[];
   risks: Risk[];
+}
+
+/**
+ * How long people wait for their server, from one run of the start model. A wait is the time beyond
+ * a normal start (`SPAWN_SECONDS` on a warm seat): waiting for a node, for a spawn slot after HTTP 429,
+ * or starting again after a timeout. Figures are over the people who got a server.
+ */
+export interface WaitFigures {
+  /** Share of people whose pod found no free seat and waited for a node. */
+  shareWaitingForNode: number;
+  meanWaitSeconds: number;
+  p95WaitSeconds: number;
+  maxWaitSeconds: number;
+  shareWaitingOverMinute: number;
+  /** People told "too many users trying to log in" (HTTP 429) at least once, and all such refusals. */
+  peopleRefused: number;
+  refusedClicks: number;
+  /** Starts that failed on the start timeout, and the people they happened to. */
+  failedStarts: number;
+  peopleWithFailedStart: number;
+  peakSpawnsInFlight: number;
+  /** Most nodes held or asked for at once (users plus placeholders). */
+  peakNodes: number;
+  /** People who never get a server (the pool's maximum is reached). */
+  peopleWithoutServer: number;
+  /** Seconds from the start of the arrival window until the last server runs. */
+  lastServerSeconds: number;
 }

@@ -1,7 +1,10 @@
 import { DateTime } from 'luxon';
 import { fmtCpu, fmtGiB } from '../capacity/allocatable.js';
+import { duration, percent } from '../capacity/format.js';
 import { AUTOSCALER_IDLE_MINUTES, offsetOf } from '../capacity/ready-mode.js';
-import type { Plan } from '../capacity/types.js';
+import { AUTOSCALER_SCAN_SECONDS, RETRY_RANGE_SECONDS, SPAWN_SECONDS } from '../capacity/timeline.js';
+import type { Plan, WaitFigures } from '../capacity/types.js';
+import { ruleOfThumbSeats } from '../capacity/warm-nodes.js';
 import { escapeMarkdown } from '../text/escape.js';
 
 
@@ -20,7 +23,9 @@ export function renderPlanMarkdown(plan: Plan, options: { timeZone: string }): s
   const rm = plan.readyMode;
   lines.push(
     `**${plan.attendees} people at peak → ${plan.nodes} × ${name(plan.instanceType)}** (${plan.usersPerNode} users per node, ${plan.bindingResource}-bound) on cluster ${name(plan.cluster)}, pool ${name(plan.pool)}. ` +
-      `Ready mode: **${rm.minNodes} warm node${rm.minNodes === 1 ? '' : 's'}** ${rm.followsWindows ? `from ${rm.leadMinutes} min before each day's start to its end (the app scales the placeholders)` : `held from ${rm.leadMinutes} min before the first day's start until the scale-down after the last day`}, so the first ${rm.seatsToReserve} arrivals do not wait for a node.`,
+      `Ready mode: **${rm.minNodes} warm node${rm.minNodes === 1 ? '' : 's'}** (${rm.seatsToReserve} seats) ${rm.followsWindows ? `from ${rm.leadMinutes} min before each day's start to its end (the app scales the placeholders)` : `held from ${rm.leadMinutes} min before the first day's start until the scale-down after the last day`}.`,
+    '',
+    ...waitStory(plan),
     '',
     ...risks(plan),
     '',
@@ -29,8 +34,8 @@ export function renderPlanMarkdown(plan: Plan, options: { timeZone: string }): s
     `| Users per node | ${plan.usersPerNode}, bound by ${plan.bindingResource} (${fmtCpu(plan.node.availableCpu)} CPU and ${fmtGiB(plan.node.availableMemoryBytes)} free for users per node) |`,
     `| Nodes at peak | ${plan.nodes}${plan.otherNodes ? ` + ${plan.otherNodes} for overlapping workshops` : ''} |`,
     `| Warm nodes / placeholders | ${rm.minNodes} / ${placeholderLine(plan)} |`,
-    `| Longest wait for a server | ${duration(plan.timeline.waitWithoutReadyMode)} without ready mode, ${duration(plan.timeline.waitWithReadyMode)} with |`,
-    `| Attendees waiting for a node | ${pct(plan.timeline.fractionWaiting)} without ready mode, ${pct(plan.timeline.fractionWaitingWithReadyMode)} with |`,
+    `| Wait for a server, with ready mode | ${waitCell(plan.timeline.withReadyMode, plan.attendees)} |`,
+    `| Wait for a server, without ready mode | ${waitCell(plan.timeline.withoutReadyMode, plan.attendees)} |`,
     `| New node ready in | ${duration(plan.timeline.nodeStartSeconds + plan.timeline.imagePullSeconds)} (start ${duration(plan.timeline.nodeStartSeconds)} + image pull ${duration(plan.timeline.imagePullSeconds)}) |`,
     `| Node cost of the workshop | ${usd(plan.cost.workshopUSD)}${plan.cost.pricePerNodeHourUSD !== null ? ` at \\$${plan.cost.pricePerNodeHourUSD.toFixed(3)} per node-hour` : ''} |`,
     `| Ready mode cost | ${heldCostLine(plan, options.timeZone, '\\$')} |`,
@@ -59,7 +64,67 @@ function arithmetic(plan: Plan): string[] {
     ...plan.node.arithmetic.map((l) => escapeMarkdown(l, 300)),
     `users per node = min(CPU, memory, pod slots) = ${perNode} (${plan.bindingResource} binds)`,
     `nodes = ⌈${plan.attendees} × (1 + headroom) ÷ ${perNode}⌉ = ${plan.nodes}`,
-    `seats to keep warm ≈ arrival rate × time for a node to take users = ${plan.readyMode.seatsToReserve}; warm nodes = ⌈${plan.readyMode.seatsToReserve} ÷ ${perNode}⌉ = ${plan.readyMode.minNodes}`,
+    ...startArithmetic(plan),
+  ];
+}
+
+/**
+ * How long people wait, in plain words, from the start model's figures (with and without ready
+ * mode): the same numbers as the table and the risks.
+ */
+function waitStory(plan: Plan): string[] {
+  const t = plan.timeline;
+  const window = `If everyone presses Start within ${Math.round(t.arrivalWindowSeconds / 60)} min`;
+  const warm = t.withReadyMode;
+  const withIt =
+    warm.maxWaitSeconds === 0
+      ? `${window}, nobody waits: each server starts in about ${SPAWN_SECONDS} s.`
+      : `${window}, ${sharePhrase(warm, plan.attendees)} Waits beyond the usual ${SPAWN_SECONDS} s start: ${duration(warm.meanWaitSeconds)} on average, 95% of people within ${duration(warm.p95WaitSeconds)}, the longest ${duration(warm.maxWaitSeconds)}${warm.shareWaitingOverMinute > 0 ? `; ${percent(warm.shareWaitingOverMinute)} wait more than a minute` : ''}.`;
+  const cold = t.withoutReadyMode;
+  const nodeTime = t.nodeStartSeconds + t.imagePullSeconds;
+  const failing =
+    cold.failedStarts > 0
+      ? ` ${cold.peopleWithFailedStart} people would see their start **fail** and have to start again: JupyterHub gives up after ${duration(t.startTimeoutSeconds)}, but a new node takes ${duration(nodeTime)} to take users.`
+      : '';
+  const withoutIt = `Without ready mode, ${cold.shareWaitingForNode === 1 ? 'everyone' : percent(cold.shareWaitingForNode)} would wait for a node, ${duration(cold.meanWaitSeconds)} on average and up to ${duration(cold.maxWaitSeconds)}.${failing}`;
+  return [`${withIt} ${withoutIt}`];
+}
+
+/** "12% wait for a node." plus the refusals, if any. */
+function sharePhrase(figures: WaitFigures, attendees: number): string {
+  const node = figures.shareWaitingForNode > 0 ? `${percent(figures.shareWaitingForNode)} wait for a node.` : 'nobody waits for a node.';
+  const refused = figures.peopleRefused > 0 ? ` ${figures.peopleRefused} of ${attendees} are told "too many users trying to log in" and must try again.` : '';
+  return `${node}${refused}`;
+}
+
+/** One table cell: mean, p95, maximum, share over a minute, share waiting for a node; 429s and failures when they happen. */
+function waitCell(f: WaitFigures, attendees: number): string {
+  const parts = [
+    `${duration(f.meanWaitSeconds)} on average, 95% within ${duration(f.p95WaitSeconds)}, longest ${duration(f.maxWaitSeconds)}; ${percent(f.shareWaitingOverMinute)} over a minute`,
+    `${percent(f.shareWaitingForNode)} wait for a node`,
+  ];
+  if (f.peopleRefused) parts.push(`${f.peopleRefused} of ${attendees} refused at first (HTTP 429)`);
+  if (f.failedStarts) parts.push(`${f.failedStarts} starts time out (${f.peopleWithFailedStart} people)`);
+  if (f.peopleWithoutServer) parts.push(`${f.peopleWithoutServer} get no server`);
+  return parts.join('; ');
+}
+
+/** The start model's inputs and results, step by step, for the collapsed arithmetic. */
+function startArithmetic(plan: Plan): string[] {
+  const t = plan.timeline;
+  const rm = plan.readyMode;
+  const nodeTime = t.nodeStartSeconds + t.imagePullSeconds;
+  const perNode = plan.usersPerNode;
+  const rate = plan.attendees / t.arrivalWindowSeconds;
+  const thumb = ruleOfThumbSeats({ attendees: plan.attendees, arrivalWindowSeconds: t.arrivalWindowSeconds, nodeReadySeconds: nodeTime });
+  return [
+    `arrivals: ${plan.attendees} people press Start evenly over ${Math.round(t.arrivalWindowSeconds / 60)} min = ${rate.toFixed(2)} per second`,
+    `a new node takes users after the autoscaler's next loop (every ${AUTOSCALER_SCAN_SECONDS} s) + node start ${t.nodeStartSeconds} s + image pull ${t.imagePullSeconds} s = up to ${AUTOSCALER_SCAN_SECONDS + nodeTime} s; KubeSpawner gives up on a start after ${t.startTimeoutSeconds} s`,
+    `first guess by the rule of thumb: seats to keep warm ≈ arrival rate × time for a node = ${rate.toFixed(2)} × ${AUTOSCALER_SCAN_SECONDS / 2 + nodeTime} s ≈ ${thumb} seats ≈ ${Math.ceil(thumb / perNode)} nodes`,
+    `the start model, second by second: JupyterHub runs at most ${t.concurrentSpawnLimit} starts at once (concurrent_spawn_limit; a start holds its slot until the server runs, also while it waits for a node; more clicks get HTTP 429 and retry after ${RETRY_RANGE_SECONDS[0]}–${RETRY_RANGE_SECONDS[1]} s); a user takes a free seat, else evicts a whole-node placeholder, which is re-created and makes the autoscaler ask for a new node; a start not running after ${t.startTimeoutSeconds} s fails and is tried again`,
+    `warm nodes = the fewest whole-node placeholders for which at most ${percent(t.maxWaitingShare)} of people wait for a node (the policy) and no start times out, also with the spawn limit raised: ${rm.minNodes} nodes = ${rm.seatsToReserve} seats${t.policyHolds ? '' : ' (the policy cannot be met within the pool maximum)'}`,
+    `with ready mode: ${waitCell(t.withReadyMode, plan.attendees)}; the pool holds up to ${t.withReadyMode.peakNodes} nodes while the placeholders stay (users' nodes plus the re-created placeholders)`,
+    `without ready mode: ${waitCell(t.withoutReadyMode, plan.attendees)}; the last server runs ${duration(t.withoutReadyMode.lastServerSeconds)} after the first click`,
   ];
 }
 
@@ -149,17 +214,7 @@ function mermaidSafe(text: string): string {
 
 
 
-function pct(fraction: number): string {
-  return `${Math.round(fraction * 100)}%`;
-}
-
 /** `\$`: two dollar signs on one line would be read as inline math by GitHub. */
 function usd(value: number | null): string {
   return value === null ? 'unknown' : `\\$${value.toFixed(2)}`;
-}
-
-function duration(seconds: number): string {
-  const s = Math.round(seconds);
-  if (s < 60) return `${s} s`;
-  return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
 }

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { allInstanceTypes } from '../../src/capacity/catalog.js';
 import { computePlan } from '../../src/capacity/plan.js';
+import { duration, percent } from '../../src/capacity/format.js';
 import { renderPlanMarkdown } from '../../src/render/plan-markdown.js';
 import { GiB, planInput } from './support.js';
 
@@ -8,22 +9,33 @@ const measured = { allocatableCpu: 3.92, allocatableMemory: 29_783_904_256, daem
 
 describe('computePlan: the example workshop by hand', () => {
   // 80 attendees, 4 GiB / 0.5 CPU, measured n2-highmem-4 → 6 users per node (memory).
-  const plan = computePlan(planInput({ measured, homeStorage: { type: 'filestore-basic-hdd' }, dataPerUserGB: 2, quotas: { CPUS: 240, N2_CPUS: 200, IN_USE_ADDRESSES: 64 }, maxNodes: 20 }));
+  const exampleInput = planInput({ measured, homeStorage: { type: 'filestore-basic-hdd' }, dataPerUserGB: 2, quotas: { CPUS: 240, N2_CPUS: 200, IN_USE_ADDRESSES: 64 }, maxNodes: 20 });
+  const plan = computePlan(exampleInput);
 
-  test('nodes = ⌈80 × 1.2 ÷ 6⌉ = 16; warm seats = ⌈80 / 900 s × (210 s + 3 GB ÷ 30 MB/s = 100 s)⌉ = 28 → ⌈28 ÷ 6⌉ = 5 warm nodes', () => {
+  test('nodes = ⌈80 × 1.2 ÷ 6⌉ = 16; a new node takes users 210 s + 3 GB ÷ 30 MB/s = 100 s after it is asked for', () => {
     expect(plan).toMatchObject({ usersPerNode: 6, bindingResource: 'memory', nodes: 16 });
-    expect(plan.timeline).toMatchObject({ nodeStartSeconds: 210, imagePullSeconds: 100 });
-    expect(plan.readyMode).toMatchObject({ seatsToReserve: 28, minNodes: 5 });
+    expect(plan.timeline).toMatchObject({ nodeStartSeconds: 210, imagePullSeconds: 100, arrivalWindowSeconds: 900, concurrentSpawnLimit: 64, startTimeoutSeconds: 300 });
+  });
+
+  test('warm nodes: 5 (30 seats) is the fewest for which at most 30% wait for a node and no start times out', () => {
+    expect(plan.readyMode).toMatchObject({ minNodes: 5, seatsToReserve: 30 });
+    expect(plan.timeline.policyHolds).toBe(true);
+    expect(plan.timeline.withReadyMode.shareWaitingForNode).toBeLessThanOrEqual(0.3);
+    const fewer = computePlan(planInput({ ...exampleInput, policy: { ...exampleInput.policy, maxWaitingFraction: 1 } }));
+    expect(fewer.readyMode.minNodes).toBeLessThan(5); // allowing everyone to wait needs fewer nodes
   });
 
   test('placeholders: one whole-node pod per warm node, just under what a node has free', () => {
     expect(plan.readyMode.placeholders).toEqual({ replicas: 5, cpu: 3.427, memory: 29_158_952_960 - 256 * 1024 ** 2 });
   });
 
-  test('wait: everyone waits ~5 min without ready mode; nobody with it', () => {
-    expect(plan.timeline.fractionWaiting).toBe(1);
-    expect(plan.timeline.waitWithoutReadyMode).toBe(320 - 0); // 10 s scan + 310 s node, for the first arrival of each node
-    expect(plan.timeline.fractionWaitingWithReadyMode).toBe(0);
+  test('wait: with ready mode nobody waits; without, everyone waits ~5 min and the first starts fail on the 300 s timeout', () => {
+    expect(plan.timeline.withReadyMode).toMatchObject({ shareWaitingForNode: 0, maxWaitSeconds: 0, failedStarts: 0, peopleRefused: 0 });
+    const cold = plan.timeline.withoutReadyMode;
+    expect(cold.shareWaitingForNode).toBe(1);
+    expect(cold.failedStarts).toBeGreaterThan(0); // 10 s loop + 310 s node > 300 s
+    expect(cold.maxWaitSeconds).toBeGreaterThan(300);
+    expect(cold.maxWaitSeconds).toBeGreaterThanOrEqual(cold.p95WaitSeconds);
   });
 
   test('cost: 16 nodes × 3 days × 8 h × $0.262 = $100.61; ready mode is what the PR holds: 5 nodes from the merge-by time Wed 08:00 to the scale-down Fri 17:00 = 57 h → $74.67', () => {
@@ -78,7 +90,8 @@ describe('risks, each from a table case', () => {
     ['few-users-per-node:warning', { instanceType: 'n2-highmem-2', perUser: { cpuGuarantee: 0.5, cpuLimit: 0.5, memoryGuaranteeBytes: 4 * GiB, memoryLimitBytes: 4 * GiB } }],
     ['many-users-per-node:warning', { provider: 'aws' as const, instanceType: 'r5.16xlarge', perUser: { cpuGuarantee: 0.1, cpuLimit: 0.1, memoryGuaranteeBytes: 1 * GiB, memoryLimitBytes: 1 * GiB }, attendees: 500, maxNodes: 50 }],
     ['oversubscribed:warning', { perUser: { cpuGuarantee: 0.5, cpuLimit: 2, memoryGuaranteeBytes: 4 * GiB, memoryLimitBytes: 4 * GiB } }],
-    ['slow-start:warning', { attendees: 600, maxNodes: 500, policy: { ...planInput().policy, arrivalWindowMinutes: 2 } }],
+    ['spawn-limit:warning', { attendees: 600, maxNodes: 500, policy: { ...planInput().policy, arrivalWindowMinutes: 2 } }],
+    ['slow-start:warning', { attendees: 600, maxNodes: 60 }], // the pool's maximum leaves people without a server
     ['storage-throughput:warning', { homeStorage: { type: 'efs-bursting' as const, sizeGiB: 200 }, dataPerUserGB: 1 }],
     ['overlap:warning', { others: [{ issueNumber: 9, title: 'other', pool: 'pool', instanceType: 'n2-highmem-4', nodes: 5, windows: [{ start: '2027-03-10T10:00:00.000-06:00', end: '2027-03-10T12:00:00.000-06:00' }] }] }],
     ['short-notice:warning', { now: '2027-03-01T00:00:00Z' }],
@@ -210,6 +223,43 @@ describe('renderPlanMarkdown', () => {
     expect(md).toMatch(/```mermaid\nxychart-beta\n[\s\S]*line \[0, 5, 16, 16/);
     expect(md).toContain('| Wed 10 Mar | 09:00–17:00 CST | 5 | 16 |');
     expect(md).toMatch(/<details><summary>How these numbers were computed<\/summary>[\s\S]*nodes = ⌈80 × \(1 \+ headroom\) ÷ 6⌉ = 16/);
+  });
+
+  test('waits: one set of numbers in the summary, the table and the arithmetic; without ready mode the failed starts are said', () => {
+    const cold = plan.timeline.withoutReadyMode;
+    expect(md).toContain(`If everyone presses Start within 15 min, nobody waits: each server starts in about 15 s.`);
+    expect(md).toContain(`Without ready mode, everyone would wait for a node, ${duration(cold.meanWaitSeconds)} on average and up to ${duration(cold.maxWaitSeconds)}. ${cold.peopleWithFailedStart} people would see their start **fail**`);
+    expect(md).toContain('JupyterHub gives up after 5 min, but a new node takes 5 min 10 s to take users.');
+    expect(md).toContain(`| Wait for a server, without ready mode | ${duration(cold.meanWaitSeconds)} on average, 95% within ${duration(cold.p95WaitSeconds)}, longest ${duration(cold.maxWaitSeconds)}; 100% over a minute; 100% wait for a node; ${cold.failedStarts} starts time out (${cold.peopleWithFailedStart} people) |`);
+    expect(md).toMatch(/<details><summary>How these numbers were computed<\/summary>[\s\S]*without ready mode: [^\n]*longest /);
+    expect(md).not.toMatch(/arrivals do not wait/);
+  });
+
+  test('1,000 people (the pool raised): the summary, table and arithmetic quote the same shares and waits, and no slow-start risk when the policy holds', () => {
+    const big = computePlan(planInput({ measured, attendees: 1000, maxNodes: 1000 }));
+    const text = renderPlanMarkdown(big, { timeZone: 'America/Chicago' });
+    const warm = big.timeline.withReadyMode;
+    const cell = /\| Wait for a server, with ready mode \| ([^|]+) \|/.exec(text)?.[1] ?? '';
+    expect(cell).toBe(`${duration(warm.meanWaitSeconds)} on average, 95% within ${duration(warm.p95WaitSeconds)}, longest ${duration(warm.maxWaitSeconds)}; ${percent(warm.shareWaitingOverMinute)} over a minute; ${percent(warm.shareWaitingForNode)} wait for a node`);
+    expect(text).toContain(`with ready mode: ${cell};`); // the arithmetic
+    if (warm.maxWaitSeconds > 0) {
+      expect(text).toContain(`If everyone presses Start within 15 min, ${percent(warm.shareWaitingForNode)} wait for a node.`);
+      expect(text).toContain(`the longest ${duration(warm.maxWaitSeconds)}`);
+    }
+    expect(big.timeline.policyHolds).toBe(true);
+    expect(warm.shareWaitingForNode).toBeLessThanOrEqual(0.3);
+    expect(big.risks.map((r) => r.code)).not.toContain('slow-start');
+  });
+
+  test('a burst above the spawn limit: the risk names the limit to set, the table counts the refused, the summary says they retry', () => {
+    const burst = computePlan(planInput({ measured, attendees: 600, maxNodes: 500, policy: { ...planInput().policy, arrivalWindowMinutes: 2 } }));
+    const text = renderPlanMarkdown(burst, { timeZone: 'America/Chicago' });
+    const warm = burst.timeline.withReadyMode;
+    expect(warm.peopleRefused).toBeGreaterThan(0);
+    expect(text).toMatch(/`spawn-limit`: 600 people starting within 2 min need up to \d+ starts at once, above JupyterHub's concurrent\\_spawn\\_limit of 64/);
+    expect(text).toContain(`so some wait ${duration(warm.maxWaitSeconds)}. Raise the limit to at least`);
+    expect(text).toContain(`${warm.peopleRefused} of 600 refused at first (HTTP 429)`);
+    expect(text).toContain(`${warm.peopleRefused} of 600 are told "too many users trying to log in" and must try again.`);
   });
 
   test('dollar amounts are escaped so GitHub does not read them as math', () => {

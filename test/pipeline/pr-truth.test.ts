@@ -54,6 +54,9 @@ function row(markdown: string, name: string): string {
 
 interface HeldCost { usd: number; nodes: number; hours: number; price: number; from: DateTime; until: DateTime }
 
+/** The example plan's warm nodes (sized by the start model). */
+const WARM = 5;
+
 /** "\$89.60 = 6 warm nodes × 57 h × \$0.262 per node-hour, … (Wed 10 Mar 2027 08:00 CST) to … (Fri …)". */
 function heldCost(text: string): HeldCost {
   const match = /^\\\$(\d+\.\d\d) = (\d+) warm nodes? × ([\d.]+) h × \\\$([\d.]+) per node-hour.*merge-by time \((.+?) \w+\) to the scale-down \((.+?) \w+\)$/.exec(text);
@@ -172,7 +175,7 @@ describe('where the app follows the daily windows (cluster access and the hub\'s
     expect(body).toContain('⚠️ The app follows the daily windows for this hub but could not scale its placeholders: Kubernetes refused reading the user placeholders in namespace workshops.');
     expect(body).toContain('Ready-mode PR:'); // the infra section keeps what it said
     fix();
-    expect(await at('2027-03-10T14:20:00Z')).toBe(6);
+    expect(await at('2027-03-10T14:20:00Z')).toBe(WARM);
     expect(issue.statusComment()?.body).not.toContain('could not scale its placeholders');
   });
 
@@ -195,11 +198,11 @@ describe('where the app follows the daily windows (cluster access and the hub\'s
     expect(await at('2027-03-10T13:00:00Z')).toBe(0); // 07:00 Chicago, PR not merged: not touched
     expect(scaled).toEqual([]);
     infra.merge(infra.pulls[0]?.number ?? 0);
-    expect(await at('2027-03-10T14:05:00Z')).toBe(6); // 08:05, the first window
-    expect(await at('2027-03-10T20:00:00Z')).toBe(6); // 14:00: already right, no write
+    expect(await at('2027-03-10T14:05:00Z')).toBe(WARM); // 08:05, the first window
+    expect(await at('2027-03-10T20:00:00Z')).toBe(WARM); // 14:00: already right, no write
     expect(await at('2027-03-10T23:10:00Z')).toBe(0); // 17:10: the day is over
-    expect(await at('2027-03-11T14:00:00Z')).toBe(6); // 08:00 on day 2
+    expect(await at('2027-03-11T14:00:00Z')).toBe(WARM); // 08:00 on day 2
     expect(await at('2027-03-13T15:00:00Z')).toBe(0); // after the event
-    expect(scaled).toEqual([['workshops', 6], ['workshops', 0], ['workshops', 6], ['workshops', 0]]);
+    expect(scaled).toEqual([['workshops', WARM], ['workshops', 0], ['workshops', WARM], ['workshops', 0]]);
   });
 });

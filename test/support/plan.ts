@@ -39,7 +39,11 @@ export function samplePlan(overrides: Partial<Plan> = {}): Plan {
       scaleDownAt: '2027-03-12T17:00:00.000-06:00',
       followsWindows: false,
     },
-    timeline: { nodeStartSeconds: 210, imagePullSeconds: 133, waitWithoutReadyMode: 343, waitWithReadyMode: 0, fractionWaiting: 0.9, fractionWaitingWithReadyMode: 0, spawnBatches: 2 },
+    timeline: {
+      nodeStartSeconds: 210, imagePullSeconds: 133, arrivalWindowSeconds: 900, concurrentSpawnLimit: 64, startTimeoutSeconds: 300, maxWaitingShare: 0.3, policyHolds: true,
+      withReadyMode: { shareWaitingForNode: 0.1, meanWaitSeconds: 1, p95WaitSeconds: 9, maxWaitSeconds: 12, shareWaitingOverMinute: 0, peopleRefused: 0, refusedClicks: 0, failedStarts: 0, peopleWithFailedStart: 0, peakSpawnsInFlight: 3, peakNodes: 18, peopleWithoutServer: 0, lastServerSeconds: 905 },
+      withoutReadyMode: { shareWaitingForNode: 1, meanWaitSeconds: 320, p95WaitSeconds: 570, maxWaitSeconds: 860, shareWaitingOverMinute: 1, peopleRefused: 0, refusedClicks: 0, failedStarts: 18, peopleWithFailedStart: 16, peakSpawnsInFlight: 33, peakNodes: 14, peopleWithoutServer: 0, lastServerSeconds: 1240 },
+    },
     perUser: { cpuGuarantee: 0.5, cpuLimit: 2, memoryGuaranteeBytes: 4 * 1024 ** 3, memoryLimitBytes: 8 * 1024 ** 3 },
     cost: {
       pricePerNodeHourUSD: 0.262, workshopUSD: 100.6,
