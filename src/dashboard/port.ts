@@ -1,4 +1,5 @@
 import type { ProbotOctokit } from 'probot';
+import type { TtlCache } from '../github/cache.js';
 
 /** The dashboard issue of a repository (found by its label and the app's authorship). */
 export interface DashboardPort {
@@ -20,7 +21,8 @@ export function octokitDashboard(octokit: InstanceType<typeof ProbotOctokit>, ow
       return ours ? { number: ours.number, body: ours.body ?? '' } : null;
     },
     async create(title, body) {
-      const { data } = await octokit.rest.issues.create({ owner, repo, title, body, labels: [DASHBOARD_LABEL] });
+      // No blind retry: a create that may have succeeded is found by the next sweep's find().
+      const { data } = await octokit.rest.issues.create({ owner, repo, title, body, labels: [DASHBOARD_LABEL], request: { retries: 0 } });
       try {
         await octokit.graphql('mutation($id: ID!) { pinIssue(input: { issueId: $id }) { issue { number } } }', { id: data.node_id });
       } catch {
@@ -30,6 +32,34 @@ export function octokitDashboard(octokit: InstanceType<typeof ProbotOctokit>, ow
     },
     async update(number, body) {
       await octokit.rest.issues.update({ owner, repo, issue_number: number, body });
+    },
+  };
+}
+
+export type DashboardEntry = { number: number; body: string } | null;
+
+/**
+ * The registry from a per-installation cache (keyed by repository) instead of one read per event.
+ * `readThrough` (the sweep) always reads GitHub — conditionally, so unchanged costs a free 304 — and
+ * refreshes the cache; every write updates the cache too.
+ */
+export function cachedDashboard(port: DashboardPort, cache: TtlCache<string, DashboardEntry>, repoKey: string, readThrough = false): DashboardPort {
+  return {
+    async find() {
+      const hit = readThrough ? undefined : cache.get(repoKey);
+      if (hit !== undefined) return hit && { ...hit };
+      const found = await port.find();
+      cache.set(repoKey, found);
+      return found;
+    },
+    async create(title, body) {
+      const number = await port.create(title, body);
+      cache.set(repoKey, { number, body });
+      return number;
+    },
+    async update(number, body) {
+      await port.update(number, body);
+      cache.set(repoKey, { number, body });
     },
   };
 }

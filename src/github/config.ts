@@ -2,6 +2,7 @@ import type { ProbotOctokit } from 'probot';
 import { validateConfig } from '../config/schema.js';
 import type { ConfigLoad } from '../pipeline/reconcile.js';
 import { readFormDefinition } from '../workshop/form.js';
+import type { TtlCache } from './cache.js';
 
 export const CONFIG_FILE = 'workshop-readiness.yml';
 
@@ -40,4 +41,19 @@ export async function loadConfig(readConfig: ConfigReader): Promise<ConfigLoad> 
   } catch (error) {
     return { kind: 'invalid', problems: [{ path: 'form.template', message: `could not read .github/${templatePath}: ${(error as Error).message.split('\n')[0]}` }] };
   }
+}
+
+/**
+ * The config of a repository through a short-lived per-process cache: a burst or a redelivery does not
+ * read it again, and after the TTL it is revalidated with its ETag (a free 304 when unchanged). A read
+ * that failed is never kept, so a GitHub hiccup is not remembered as an invalid config.
+ */
+export function cachedConfig(cache: TtlCache<string, ConfigLoad>, repoKey: string, readConfig: ConfigReader): Promise<ConfigLoad> {
+  const hit = cache.get(repoKey);
+  if (hit) return Promise.resolve(hit);
+  return loadConfig(readConfig).then((load) => {
+    const unreadable = load.kind === 'invalid' && load.problems.some((p) => p.message.startsWith('could not read'));
+    if (!unreadable) cache.set(repoKey, load);
+    return load;
+  });
 }

@@ -1,5 +1,6 @@
 import type { ProbotOctokit } from 'probot';
 import type { CommentSnapshot, IssuePort, IssueSnapshot, Permission } from '../pipeline/ports.js';
+import { TtlCache } from './cache.js';
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -74,9 +75,35 @@ export function commentPagesAfterFirst(last: number): number[] {
   return Array.from({ length: Math.max(0, last - from + 1) }, (_, i) => from + i);
 }
 
+/** Per-process look-ups shared by every event: they keep repeated events off the API. */
+export interface IssuePortCaches {
+  /** `owner/repo:login` → permission, for a short time (a revoked write permission takes effect within it). */
+  permissions: TtlCache<string, Permission>;
+  /** `owner/repo:org/team:login` → active membership. */
+  teams: TtlCache<string, boolean>;
+  /** `owner/repo:label` known to exist with its colour: each label is created once per repository. */
+  labels: TtlCache<string, true>;
+}
+
+export function issuePortCaches(permissionTtlMs = 60_000, now: () => number = Date.now): IssuePortCaches {
+  return {
+    permissions: new TtlCache(permissionTtlMs, 5000, now),
+    teams: new TtlCache(permissionTtlMs, 5000, now),
+    labels: new TtlCache(24 * 3600_000, 5000, now),
+  };
+}
+
+/**
+ * Octokit's retry plugin must not repeat a create that may have succeeded (GitHub can store a comment
+ * and still answer 502): such a failure fails the reconcile instead, and the next one re-reads the
+ * comments and finds what was stored.
+ */
+export const NO_BLIND_RETRY = { request: { retries: 0 } } as const;
+
 /** IssuePort over Octokit for one issue. */
-export function octokitIssuePort(octokit: Octokit, ref: IssueRef, appId: number | null): IssuePort {
+export function octokitIssuePort(octokit: Octokit, ref: IssueRef, appId: number | null, caches: IssuePortCaches = issuePortCaches()): IssuePort {
   const repo = { owner: ref.owner, repo: ref.repo };
+  const repoKey = `${ref.owner}/${ref.repo}`;
   return {
     async getIssue() {
       const { data } = await octokit.rest.issues.get({ ...ref });
@@ -94,7 +121,7 @@ export function octokitIssuePort(octokit: Octokit, ref: IssueRef, appId: number 
       return comments.map((c) => toCommentSnapshot(c, appId));
     },
     async createComment(body) {
-      const { data } = await octokit.rest.issues.createComment({ ...ref, body });
+      const { data } = await octokit.rest.issues.createComment({ ...ref, body, ...NO_BLIND_RETRY });
       return { id: data.id };
     },
     async updateComment(id, body) {
@@ -104,9 +131,19 @@ export function octokitIssuePort(octokit: Octokit, ref: IssueRef, appId: number 
       await octokit.rest.issues.deleteComment({ ...repo, comment_id: id });
     },
     async addLabels(labels) {
-      // Adding creates unknown labels with GitHub's default grey; only those get our colour and text,
-      // so labels that already exist cost no extra call.
+      // Created with colour and text before first use (once per repository and process; 422 = it
+      // exists already), so adding never leaves GitHub's default grey label behind.
+      for (const label of labels) {
+        if (caches.labels.get(`${repoKey}:${label.name}`)) continue;
+        try {
+          await octokit.rest.issues.createLabel({ ...repo, name: label.name, color: label.color, description: label.description });
+        } catch (error) {
+          if ((error as { status?: number }).status !== 422) throw error;
+        }
+        caches.labels.set(`${repoKey}:${label.name}`, true);
+      }
       const { data } = await octokit.rest.issues.addLabels({ ...ref, labels: labels.map((l) => l.name) });
+      // A label deleted by hand since is re-created grey by GitHub: give it its colour back.
       for (const label of labels) {
         const created = data.find((d) => d.name === label.name);
         if (created && created.color === 'ededed' && !created.description && label.color !== 'ededed') {
@@ -125,21 +162,25 @@ export function octokitIssuePort(octokit: Octokit, ref: IssueRef, appId: number 
     async addReaction(commentId, content) {
       await octokit.rest.reactions.createForIssueComment({ ...repo, comment_id: commentId, content });
     },
-    async permissionOf(login) {
-      const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({ ...repo, username: login });
-      const role = (data as { role_name?: string }).role_name;
-      return (role === 'maintain' ? 'maintain' : data.permission) as Permission;
+    permissionOf(login) {
+      return caches.permissions.through(`${repoKey}:${login}`, async () => {
+        const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({ ...repo, username: login });
+        const role = (data as { role_name?: string }).role_name;
+        return (role === 'maintain' ? 'maintain' : data.permission) as Permission;
+      });
     },
-    async isTeamMember(team, login) {
-      const [org, slug] = team.split('/');
-      if (!org || !slug) return false;
-      try {
-        const { data } = await octokit.rest.teams.getMembershipForUserInOrg({ org, team_slug: slug, username: login });
-        return data.state === 'active';
-      } catch (error) {
-        if ((error as { status?: number }).status === 404) return false;
-        throw error;
-      }
+    isTeamMember(team, login) {
+      return caches.teams.through(`${repoKey}:${team}:${login}`, async () => {
+        const [org, slug] = team.split('/');
+        if (!org || !slug) return false;
+        try {
+          const { data } = await octokit.rest.teams.getMembershipForUserInOrg({ org, team_slug: slug, username: login });
+          return data.state === 'active';
+        } catch (error) {
+          if ((error as { status?: number }).status === 404) return false;
+          throw error;
+        }
+      });
     },
   };
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { hostname } from 'node:os';
 import { ApiException, CoordinationV1Api, KubeConfig, V1MicroTime, type V1Lease } from '@kubernetes/client-node';
+import type { Claim, IssueLock } from './coordination.js';
 import { toKubeError } from './errors.js';
 
 /**
@@ -9,22 +9,6 @@ import { toKubeError } from './errors.js';
  * renew time, renews while it works, and gives the Lease up when done; a crashed holder's Lease simply
  * expires. Nothing is ever stored in GitHub to coordinate.
  */
-
-export type Claim =
-  | { acquired: true; release(): Promise<void> }
-  | { acquired: false; holder: string; retryAfterMs: number };
-
-/** Decides who may reconcile an issue key now. */
-export interface IssueLock {
-  acquire(key: string): Promise<Claim>;
-  readonly description: string;
-}
-
-/** Outside a cluster: one process, so the work queue alone keeps one reconcile per issue. */
-export const singleProcess: IssueLock = {
-  description: 'single process (no Lease coordination)',
-  acquire: async () => ({ acquired: true, release: async () => {} }),
-};
 
 /** `workshop-readiness-<16 hex>`: a valid DNS-1123 name for any repository and issue number. */
 export function leaseName(key: string): string {
@@ -156,19 +140,10 @@ export class LeaseLock implements IssueLock {
   }
 }
 
-/**
- * The issue lock for this process. In a cluster (KUBERNETES_SERVICE_HOST) or with COORDINATION=lease
- * (a kubeconfig from KUBECONFIG): Leases in POD_NAMESPACE as POD_NAME; COORDINATION=none turns them
- * off. Otherwise one process.
- */
-export function issueLockFromEnv(env: NodeJS.ProcessEnv = process.env): IssueLock {
-  const mode = env.COORDINATION;
-  if (mode === 'none') return singleProcess;
-  if (mode !== 'lease' && !env.KUBERNETES_SERVICE_HOST) return singleProcess;
+/** Leases through the default kubeconfig (in a pod: its service account), in `namespace` or the context's. */
+export function leaseLockFromKubeconfig(options: { namespace: string | undefined; identity: string; leaseSeconds: number }): LeaseLock {
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromDefault();
-  const namespace = env.POD_NAMESPACE ?? kubeConfig.getContextObject(kubeConfig.getCurrentContext())?.namespace ?? 'default';
-  const identity = env.POD_NAME ?? `${hostname()}-${process.pid}`;
-  const leaseSeconds = Number(env.LEASE_SECONDS ?? 30);
-  return new LeaseLock({ api: kubeConfig.makeApiClient(CoordinationV1Api), namespace, identity, leaseSeconds });
+  const namespace = options.namespace ?? kubeConfig.getContextObject(kubeConfig.getCurrentContext())?.namespace ?? 'default';
+  return new LeaseLock({ api: kubeConfig.makeApiClient(CoordinationV1Api), namespace, identity: options.identity, leaseSeconds: options.leaseSeconds });
 }

@@ -175,7 +175,11 @@ async function scaleDown(input: InfraStepInput, ready: PullRequestRecord | null,
   for (const path of infraPaths(cluster)) files[path] = await port.readFile(path, base);
   const change = computeInfraChange({ phase: 'scale-down', cluster, pool, plan: null, files, recorded: recordedBefore(ready) });
   if (!change.ok) return keep(`⛔ No scale-down PR: ${change.error}`);
-  if (!change.files.length) return keep('The infrastructure files already hold the values from before ready mode: no scale-down PR needed.');
+  if (!change.files.length) {
+    // Scaled down by hand: recorded, so the request is done and this is not read again.
+    const restored: PullRequestRecord = { phase: 'scale-down', number: 0, url: '', state: 'restored', planHash: ready.planHash, before: ready.before };
+    return withRecord(state, restored, [], null);
+  }
   const poolName = ready.pool ?? input.plan?.pool ?? '';
   const title = `Scale down after workshop #${input.issue.number}: ${poolName} on ${clusterName}`;
   const body = template('pull-request.hbs')({
@@ -262,6 +266,7 @@ function withRecord(state: MarkerState, rec: PullRequestRecord, writes: string[]
 
 function describe(rec: PullRequestRecord, note?: string): string {
   const what = rec.phase === 'ready' ? 'Ready-mode PR' : 'Scale-down PR';
+  if (rec.state === 'restored') return 'No scale-down PR needed: the infrastructure files already hold the values from before ready mode.';
   const status = rec.state === 'merged' ? 'merged ✅' : rec.state === 'open' ? 'open, waiting for review' : 'closed without merging';
   return `${what}: ${rec.url} (${status}).${note ? ` ${note}` : ''}`;
 }

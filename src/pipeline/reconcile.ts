@@ -121,29 +121,41 @@ export async function reconcile(configLoad: ConfigLoad, deps: ReconcileDeps): Pr
 
   // A first pass finds the cluster and pool the request lands on, for the adapters' look-ups.
   let base = { issue, comments, config, form, now, authorized, previous, trusted: trusted.ok, seal };
-  let draft = evaluate({ ...base, others: [], observed: null });
-  const started = startLoadTest(draft, previous, issue.number, config, now, deps);
-  if (started.state) {
-    previous = started.state;
-    base = { ...base, previous };
-    draft = evaluate({ ...base, others: [], observed: null });
-  }
+  const draft = evaluate({ ...base, others: [], observed: null });
   let others: OtherWorkshop[] = [];
   let observed: ObservedNode | null = null;
+  let observedStale = false;
   if (draft.plan && (deps.others || deps.observe)) {
     const { cluster, pool } = draft.plan;
+    let unreachable = false;
     [others, observed] = await Promise.all([
       deps.others ? deps.others(cluster, issue.number) : Promise.resolve([]),
       deps.observe
         ? deps.observe(cluster, pool).catch((error: Error) => {
-            log.warn({ err: error.message }, 'cluster not observed; the plan uses formulas');
+            unreachable = true;
+            log.warn({ err: error.message }, 'cluster not observed; the plan uses the figures last read, or formulas');
             return null;
           })
         : Promise.resolve(null),
     ]);
+    // A cluster that cannot be reached right now has not changed: keep the figures last read from it.
+    const last = previous.nodeFigures;
+    if (unreachable && last && last.cluster === cluster && last.pool === pool) {
+      const { cluster: _cluster, pool: _pool, ...figures } = last;
+      observed = { ...figures, readyNodes: 0 };
+      observedStale = true;
+    }
+  }
+  const observation = { observed, observedStale };
+  let evaluation = others.length || observed ? evaluate({ ...base, others, ...observation }) : draft;
+  // A new `/loadtest` is bound to the plan as it is with what the adapters observed, the plan it tests.
+  const started = startLoadTest(evaluation, previous, issue.number, config, now, deps);
+  if (started.state) {
+    previous = started.state;
+    base = { ...base, previous };
   }
   const loadTestSection = started.section ? { loadTest: started.section } : {};
-  let evaluation = others.length || observed || started.section ? evaluate({ ...base, others, observed, sections: loadTestSection }) : draft;
+  if (started.state || started.section) evaluation = evaluate({ ...base, others, ...observation, sections: loadTestSection });
 
   const infraWrites: string[] = [];
   // The scale-down needs no plan: the ready PR's record says where and what to restore.
@@ -172,7 +184,7 @@ export async function reconcile(configLoad: ConfigLoad, deps: ReconcileDeps): Pr
     infraWrites.push(...step.writes);
     infraSection = step.section;
     if (step.section || step.pullRequests !== evaluation.state.pullRequests) {
-      evaluation = evaluate({ ...base, others, observed, previous: { ...previous, pullRequests: step.pullRequests }, sections: { ...loadTestSection, infra: step.section } });
+      evaluation = evaluate({ ...base, others, ...observation, previous: { ...previous, pullRequests: step.pullRequests }, sections: { ...loadTestSection, infra: step.section } });
     }
   }
 
@@ -216,21 +228,31 @@ export async function reconcile(configLoad: ConfigLoad, deps: ReconcileDeps): Pr
  * that lets the sweep stop looking at the issue.
  */
 async function closedIssue(issue: IssueSnapshot, config: Config, deps: ReconcileDeps, seal: MarkerSeal): Promise<ReconcileResult> {
-  if (!deps.infraRepo) return skip('issue is closed');
+  // Only approved requests can hold anything, and `done` says that nothing is held any more.
+  if (!deps.infraRepo || !issue.labels.includes(config.labels.go) || issue.labels.includes(config.labels.done)) return skip('issue is closed');
   const comments = await deps.issues.listComments();
   const { state } = trustedState(comments, seal);
   const ready = readyRecord(state);
   const cluster = ready?.cluster ? config.clusters[ready.cluster] : undefined;
-  if (!ready || !cluster || issue.labels.includes(config.labels.done)) return skip('issue is closed');
-  const repo = deps.repo ?? 'unknown/unknown';
   const now = deps.clock.now().toISOString();
-  const step = await syncInfraPullRequest(
-    { issue: { number: issue.number, repo }, config, plan: null, planHash: null, stage: 'go', onHold: false, now, state, refresh: deps.refreshInfra ?? false },
-    await deps.infraRepo(infraRepo(config, cluster, repo)),
-    { dryRun: deps.dryRun ?? false, log: deps.log },
-  );
-  const writes: Write[] = step.writes.map((what) => ({ kind: 'infra', what }));
-  if (isDone({ ...state, pullRequests: step.pullRequests }, null, now)) {
+  const writes: Write[] = [];
+  let pullRequests = state.pullRequests;
+  if (ready && cluster) {
+    const repo = deps.repo ?? 'unknown/unknown';
+    const step = await syncInfraPullRequest(
+      { issue: { number: issue.number, repo }, config, plan: null, planHash: null, stage: 'go', onHold: false, now, state, refresh: deps.refreshInfra ?? false },
+      await deps.infraRepo(infraRepo(config, cluster, repo)),
+      { dryRun: deps.dryRun ?? false, log: deps.log },
+    );
+    writes.push(...step.writes.map((what): Write => ({ kind: 'infra', what })));
+    pullRequests = step.pullRequests;
+  } else if (ready) {
+    deps.log.warn({ issue: issue.number }, 'closed issue: its ready-mode record does not name the cluster (older marker); scale it down by hand');
+  }
+  // Nothing held: no ready-mode PR at all, one closed without merging, or the scale-down done.
+  const readyState = readyRecord({ pullRequests })?.state;
+  const nothingHeld = !ready || (cluster !== undefined && (readyState === 'closed' || isDone({ ...state, pullRequests }, null, now)));
+  if (nothingHeld) {
     writes.push({ kind: 'add-labels', labels: [config.labels.done] });
     if (!deps.dryRun) await deps.issues.addLabels([{ name: config.labels.done, ...labelStyle(config.labels.done, config.labels) }]);
   }

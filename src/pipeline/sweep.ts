@@ -39,6 +39,11 @@ export interface SweepRepositoryDeps {
   maxIssues?: number;
   /** The same marker key the webhooks use: a sweep with another key would read every state as lost. */
   markerKey?: ReconcileDeps['markerKey'];
+  /**
+   * Runs one issue's reconcile; the app sends it through its work queue (one writer per issue), which
+   * also starts an accepted load test. Defaults to `reconcile` here.
+   */
+  reconcileIssue?: (issueNumber: number, deps: ReconcileDeps) => Promise<ReconcileResult>;
 }
 
 export interface SweepReport {
@@ -59,7 +64,8 @@ export async function sweepRepository(deps: SweepRepositoryDeps): Promise<SweepR
   const report: SweepReport = { reconciled: 0, failed: 0, writes: 0, dashboard: 'skipped' };
   for (const issue of issues) {
     try {
-      const result = await reconcile(deps.configLoad, {
+      const run = deps.reconcileIssue ?? ((_number: number, reconcileDeps: ReconcileDeps) => reconcile(deps.configLoad, reconcileDeps));
+      const result = await run(issue.number, {
         issues: deps.issuePort(issue.number),
         clock: deps.clock,
         log: deps.log,

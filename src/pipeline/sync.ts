@@ -52,9 +52,11 @@ export async function syncIssue(port: IssuePort, actual: Actual, desired: Desire
     else await call();
   };
 
-  // 👀 first: the command was seen. 👍/😕 after the comment and labels reflect it.
-  const seen = desired.reactions.filter((r) => r.reaction === 'eyes');
+  // 👀 first: the command was seen. 👍/😕 after the comment and labels reflect it. A verdict given in
+  // the same round says "seen" too, so 👀 is spared then (a command costs one reaction, not two).
   const done = desired.reactions.filter((r) => r.reaction !== 'eyes');
+  const decided = new Set(done.map((r) => r.commentId));
+  const seen = desired.reactions.filter((r) => r.reaction === 'eyes' && !decided.has(r.commentId));
   for (const r of seen) await perform({ kind: 'reaction', ...r }, () => port.addReaction(r.commentId, r.reaction));
 
   const [keep, ...duplicates] = statusComments(actual.comments);

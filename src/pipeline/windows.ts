@@ -29,7 +29,7 @@ export type WindowsOutcome =
 export async function followWindows(input: WindowsInput, port: PlaceholderScalePort | null, options: { dryRun: boolean; log: Logger }): Promise<WindowsOutcome> {
   const { plan, namespace } = input;
   if (!plan?.readyMode.followsWindows || !namespace) return { kind: 'idle' };
-  const merged = (phase: PullRequestRecord['phase']) => input.pullRequests.some((r) => r.phase === phase && r.state === 'merged');
+  const merged = (phase: PullRequestRecord['phase']) => input.pullRequests.some((r) => r.phase === phase && (r.state === 'merged' || r.state === 'restored'));
   // Before the ready PR is merged the hub has no ready-mode placeholders; after the scale-down, none at all.
   if (!merged('ready') || merged('scale-down')) return { kind: 'idle' };
   // The plan counts on the app here (the PR left the pool's min alone): no access is a failure, not a rest.

@@ -67,6 +67,8 @@ export interface QueueOptions<J, R> extends Partial<QueueSettings> {
   log?: Logger;
   timers?: Timers;
   now?: () => number;
+  /** Told of every failed run (tests surface them; production has the log and the failures metric). */
+  onFailure?: (key: string, error: Error) => void;
 }
 
 interface Waiter<R> {
@@ -142,9 +144,9 @@ export class WorkQueue<J, R = unknown> {
     });
   }
 
-  /** Resolves when nothing is queued or running (keys backing off may remain). */
+  /** Resolves when no key is queued, running or backing off. */
   idle(): Promise<void> {
-    if (this.running === 0 && this.ready.length === 0) return Promise.resolve();
+    if (this.entries.size === 0) return Promise.resolve();
     return new Promise((done) => this.idleWaiters.push(done));
   }
 
@@ -162,6 +164,7 @@ export class WorkQueue<J, R = unknown> {
       this.log.warn({ key }, 'shutdown: a key backing off was left to the sweep');
     }
     this.gauge();
+    this.notifyIdle();
     let timer: unknown;
     const timedOut = new Promise<boolean>((done) => (timer = this.timers.setTimeout(() => done(false), timeoutMs)));
     const finished = await Promise.race([this.idle().then(() => true), timedOut]);
@@ -236,17 +239,21 @@ export class WorkQueue<J, R = unknown> {
       this.running--;
       this.gauge();
       this.pump();
-      if (this.running === 0 && this.ready.length === 0) {
-        const waiters = this.idleWaiters;
-        this.idleWaiters = [];
-        for (const done of waiters) done();
-      }
+      this.notifyIdle();
     }
+  }
+
+  private notifyIdle(): void {
+    if (this.entries.size > 0) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const done of waiters) done();
   }
 
   private failed(key: string, entry: Entry<J, R>, current: Pending<J, R>, error: Error): void {
     const later = error instanceof RetryLater;
     if (!later) {
+      this.options.onFailure?.(key, error);
       entry.attempts++;
       this.options.metrics?.inc('workshop_readiness_queue_failures_total');
     }

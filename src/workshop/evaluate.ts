@@ -6,7 +6,7 @@ import { renderStatusComment, renderReply } from '../render/status-comment.js';
 import { describeCommand, MAX_COMMANDS_PER_COMMENT } from './commands.js';
 import { readFields, type FormReader } from './form.js';
 import { describeChanges, materialFields, planHash as hashPlan, requestHash as hashRequest } from './hashes.js';
-import { encodeMarker, MATERIAL_VALUE_MAX, repliedTo, type CommandState, type MarkerSeal, type MarkerState } from './marker.js';
+import { encodeMarker, MATERIAL_VALUE_MAX, repliedTo, type CommandState, type MarkerSeal, type MarkerState, type NodeFigures } from './marker.js';
 import { planInputFor } from './plan-input.js';
 import { deriveReadiness, desiredLabels, lapseStaleGrants, type Readiness } from './readiness.js';
 import { replayCommands, type Outcome, type Replay } from './replay.js';
@@ -27,6 +27,8 @@ export interface EvaluateInput {
   authorized: ReadonlySet<string>;
   others: OtherWorkshop[];
   observed: ObservedNode | null;
+  /** `observed` holds the figures last read (the cluster is unreachable now): its Ready nodes are unknown. */
+  observedStale?: boolean;
   /** State from the app's own status comment (or the empty state). */
   previous: MarkerState;
   /** Whether `previous` came from a marker that verified; false = missing, unreadable or forged. */
@@ -78,6 +80,7 @@ export function evaluate(input: EvaluateInput): Evaluation {
     authorized: input.authorized,
     previous: input.trusted ? previous.commands : null,
     requestHash: reqHash,
+    eventRunning: held !== null && Date.parse(input.now) < Date.parse(held.end),
   });
   const planInput = request ? planInputFor(request, config, replay.assumptions, { now: input.now, others: input.others, observed: input.observed }) : null;
   const plan = planInput ? computePlan(planInput) : null;
@@ -105,6 +108,7 @@ export function evaluate(input: EvaluateInput): Evaluation {
     commands: { ...settled.commands, shown: withShown(settled.commands.shown, currentPlanHash, input.now) },
     loadTest: settled.loadTest,
     event: eventRecord(previous, input.now, approved),
+    nodeFigures: plan && input.observed && !input.observedStale && plan.node.source === 'cluster' ? nodeFigures(plan.cluster, plan.pool, input.observed) : previous.nodeFigures,
   };
   const phase = phaseOf(state, plan, input.now);
   const done = isDone(state, plan, input.now);
@@ -137,7 +141,7 @@ export function evaluate(input: EvaluateInput): Evaluation {
     readiness,
     state,
     problems: built.problems.length,
-    observed: input.observed,
+    observed: input.observedStale ? null : input.observed,
   });
 
   return {
@@ -228,4 +232,9 @@ function recentReplies(comments: CommentSnapshot[], now: string): Map<string, nu
     if (to) counts.set(to, (counts.get(to) ?? 0) + 1);
   }
   return counts;
+}
+
+function nodeFigures(cluster: string, pool: string, observed: ObservedNode): NodeFigures {
+  const { allocatableCpu, allocatableMemory, daemonsetCpu, daemonsetMemory, daemonsetPods } = observed;
+  return { cluster, pool, allocatableCpu, allocatableMemory, daemonsetCpu, daemonsetMemory, daemonsetPods };
 }

@@ -46,7 +46,8 @@ export function phaseOf(state: Pick<MarkerState, 'event' | 'pullRequests'>, plan
 
 /** Ready mode was applied and not yet undone: the warm pool is still held. */
 export function scaleDownPending(state: Pick<MarkerState, 'pullRequests'>): boolean {
-  return readyRecord(state)?.state === 'merged' && scaleDownRecord(state)?.state !== 'merged';
+  const down = scaleDownRecord(state)?.state;
+  return readyRecord(state)?.state === 'merged' && down !== 'merged' && down !== 'restored';
 }
 
 /** After the event with nothing held any more: the final state managers filter on. */

@@ -103,7 +103,8 @@ export const pullRequestRecordSchema = z.object({
   phase: z.enum(['ready', 'scale-down']),
   number: z.number().int(),
   url: z.string(),
-  state: z.enum(['open', 'merged', 'closed']),
+  /** `restored`: no scale-down PR was needed, the files already held the values from before ready mode. */
+  state: z.enum(['open', 'merged', 'closed', 'restored']),
   planHash: z.string().nullable(),
   /** Values the ready-mode PR replaced, restored by the scale-down PR. */
   before: z.record(z.string(), z.unknown()).default({}),
@@ -128,6 +129,17 @@ export const eventRecordSchema = z.object({
 });
 export type EventRecord = z.infer<typeof eventRecordSchema>;
 
+export const nodeFiguresSchema = z.object({
+  cluster: z.string(),
+  pool: z.string(),
+  allocatableCpu: z.number(),
+  allocatableMemory: z.number(),
+  daemonsetCpu: z.number(),
+  daemonsetMemory: z.number(),
+  daemonsetPods: z.number(),
+});
+export type NodeFigures = z.infer<typeof nodeFiguresSchema>;
+
 export const markerStateSchema = z.object({
   v: z.literal(2),
   stage: z.string().nullable().default(null),
@@ -142,6 +154,12 @@ export const markerStateSchema = z.object({
   notices: z.array(z.string()).default([]),
   /** The approved plan the event runs on, frozen once its pre-warm lead begins (see workshop/lifecycle.ts). */
   event: eventRecordSchema.nullable().default(null),
+  /**
+   * The node figures last read from the pool's cluster: when the cluster cannot be reached for a while,
+   * the plan keeps them instead of falling back to formulas, so a blip does not change the plan (and
+   * lapse its approval).
+   */
+  nodeFigures: nodeFiguresSchema.nullable().default(null),
 });
 export type MarkerState = z.infer<typeof markerStateSchema>;
 

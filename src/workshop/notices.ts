@@ -105,7 +105,7 @@ export function dueNotices(input: NoticeInput): Notice[] {
         `The workshop ended on ${DateTime.fromISO(end).setZone(zone).toFormat('ccc d LLL yyyy HH:mm ZZZZ')}.`,
         ...(plan ? [`- Planned: ${plan.nodes} × ${plan.instanceType} at peak, ${plan.readyMode.minNodes} warm${plan.cost.workshopUSD !== null ? `, about $${plan.cost.workshopUSD.toFixed(2)} of nodes` : ''}.`] : []),
         `- Ready-mode PR: ${ready ? `${ready.url} (${ready.state})` : 'none'}.`,
-        `- Scale-down PR: ${down ? `${down.url} (${down.state})` : ready?.state === 'merged' ? 'being opened' : 'not needed: ready mode was never applied'}.`,
+        `- Scale-down PR: ${down?.state === 'restored' ? 'not needed: the files were already back to their values from before ready mode' : down ? `${down.url} (${down.state})` : ready?.state === 'merged' ? 'being opened' : 'not needed: ready mode was never applied'}.`,
         '',
         'The stage label stays for the record; `readiness: done` is added once nothing is held for the workshop any more. Close this issue once the scale-down is merged.',
         '',

@@ -28,6 +28,8 @@ export interface ReplayInput {
   /** The command state from a verified marker; null when the marker was missing, unreadable or forged. */
   previous: CommandState | null;
   requestHash: string | null;
+  /** The event is running now: placeholder pods would take nodes from attendees. */
+  eventRunning?: boolean;
 }
 
 export type Verdict = { status: 'accepted' } | { status: 'refused'; reason: string };
@@ -151,6 +153,9 @@ function judge(command: Command, comment: CommentInput, input: ReplayInput, stat
       if (!authorized) return { status: 'refused', reason: `/loadtest ${NEEDS_WRITE}` };
       if (state.hold) return { status: 'refused', reason: 'the request is on hold; /unhold first' };
       if (command.kind === 'loadtest-result' && !shown()) return { status: 'refused', reason: 'no plan was shown in the status comment when this was written; record the result again once the plan is there' };
+      if (command.kind === 'loadtest' && input.eventRunning) {
+        return { status: 'refused', reason: 'the event is running: placeholder pods now would take nodes from attendees. Record a result by hand with /loadtest pass|fail <evidence> if needed' };
+      }
       return { status: 'accepted' };
     case 'approve-cancel':
     case 'assume':

@@ -55,6 +55,10 @@ describe('infra --phase scale-down', () => {
     expect(await main(['infra', '--config', CONFIG, '--issue', ISSUE, '--infra-dir', repo(), '--now', '2027-02-01T15:00:00Z', '--write'])).toBe(0);
     expect(out).toBe(`wrote ${TFVARS}, ${VALUES}\n`);
     expect(read(TFVARS)).not.toBe(original(TFVARS));
+    // On the warm checkout the ready change has nothing left to do, and says so.
+    out = '';
+    expect(await main(['infra', '--config', CONFIG, '--issue', ISSUE, '--infra-dir', repo(), '--now', '2027-02-01T15:00:00Z', '--write'])).toBe(0);
+    expect(out).toBe(`nothing written: nothing to change: ${repo()} already holds the ready-mode values\n`);
     const body = path.join(dir, 'ready-pr.md');
     writeFileSync(body, await readyPrBody());
 

@@ -1,48 +1,99 @@
 import nock from 'nock';
-import { Probot, ProbotOctokit } from 'probot';
-import { createApp } from '../../src/server/app.js';
-import { API, REPO, fixedClock, nockIssueReads, payload, restComment, restLabel, testKey } from '../support/probot.js';
+import { ProbotOctokit } from 'probot';
+import { Metrics } from '../../src/server/metrics.js';
+import type { Timers } from '../../src/server/queue.js';
+import { API, REPO, fixedClock, nockCreateLabel, nockIssueReads, payload, recordRequests, restComment, restLabel, testProbot } from '../support/probot.js';
 
 const opened = payload<{ issue: Record<string, unknown> }>('issues.opened');
+const MODELED = ['readiness: modeled', '1d76db', 'Workshop request: capacity plan fits with no blocking risk'] as const;
 
-/** The app's real Octokit stack: Probot's retry and throttling plugins on, with short waits for the test. */
-async function resilientProbot() {
-  const probot = new Probot({ appId: 123, privateKey: testKey(), Octokit: ProbotOctokit.defaults({ retry: { retryAfterBaseValue: 1 } }), logLevel: 'fatal' });
-  await probot.load(createApp({ appId: 123, clock: fixedClock('2027-02-01T15:00:00Z'), sweepIntervalMinutes: 0, sweepToken: null, markerSecret: 'test webhook secret' }));
-  return probot;
+/**
+ * The production Octokit stack with Probot's retry plugin on (short waits), throttling off: its write
+ * spacing is real seconds and is not what these tests are about.
+ */
+const RetryingOctokit = ProbotOctokit.defaults((options: Record<string, unknown>) => ({
+  ...options,
+  retry: { ...(options.retry as object), retryAfterBaseValue: 1 },
+  throttle: { ...(options.throttle as object), enabled: false },
+}));
+
+/** Backoff timers that fire at once but remember what they were asked to wait. */
+function immediateTimers() {
+  const delays: number[] = [];
+  const timers: Timers = {
+    setTimeout: (run, ms) => (delays.push(ms), setImmediate(run)),
+    clearTimeout: (handle) => clearImmediate(handle as NodeJS.Immediate),
+  };
+  return { delays, timers };
 }
 
-const readsFor = (scope: nock.Scope) => nockIssueReads(scope, opened.issue);
+async function resilientProbot(maxAttempts: number, timers: Timers, metrics = new Metrics()) {
+  return testProbot(fixedClock('2027-02-01T15:00:00Z'), { Octokit: RetryingOctokit, metrics, app: { queue: { backoff: { baseMs: 1000, maxMs: 60_000, maxAttempts }, timers } } });
+}
 
-describe('retries and secondary rate limits (Probot retry + throttling plugins, nock)', () => {
+describe('no blind retry of a create; failures retried by the work queue with backoff (nock)', () => {
   beforeEach(() => nock.disableNetConnect());
   afterEach(() => {
     nock.cleanAll();
     nock.enableNetConnect();
   });
 
-  test('a 502 on the comment and a secondary rate limit (403 + retry-after) on the labels are retried: each write lands once', async () => {
+  test('GitHub stores the comment and answers 502: no second POST; the retry re-reads, finds it, and only sets the labels', async () => {
+    const { delays, timers } = immediateTimers();
+    let stored = '';
     const scope = nock(API);
-    readsFor(scope);
-    let commentPosts = 0;
-    scope.post(`${REPO}/issues/17/comments`).reply(502, { message: 'Server Error' });
-    scope.post(`${REPO}/issues/17/comments`, () => (commentPosts++, true)).reply(201, restComment(501, 'x', { app: true }));
+    const recorder = recordRequests(scope);
+    nockIssueReads(scope, opened.issue);
+    scope.post(`${REPO}/issues/17/comments`, (b: { body: string }) => ((stored = b.body), true)).reply(502, { message: 'Server Error' });
+    nockCreateLabel(scope, ...MODELED);
+    // The retry: the comment GitHub stored is there now.
+    scope.get(`${REPO}/issues/17`).reply(200, { ...opened.issue, labels: [restLabel('workshop-request', '0052cc', 'x')] });
+    scope.get(`${REPO}/issues/17/comments`).query({ per_page: 100 }).reply(200, () => [restComment(501, stored, { app: true })]);
+    scope.post(`${REPO}/issues/17/labels`).reply(200, [restLabel(...MODELED)]);
+    const probot = await resilientProbot(3, timers);
+    await expect(probot.receive({ id: 'r-1', name: 'issues', payload: opened as never })).rejects.toThrow('Server Error');
+    recorder.stop();
+    expect(recorder.unmatched).toEqual([]);
+    expect(scope.isDone()).toBe(true);
+    expect(recorder.calls.filter((c) => c.method === 'POST' && c.path.endsWith('/issues/17/comments'))).toHaveLength(1);
+    expect(delays).toEqual([1000]);
+  });
+
+  test("a secondary rate limit (403 + retry-after) fails the reconcile; the queue retries after GitHub's retry-after", async () => {
+    const { delays, timers } = immediateTimers();
+    const metrics = new Metrics();
+    let stored = '';
+    const scope = nock(API);
+    nockIssueReads(scope, opened.issue, { comments: [] });
+    scope.post(`${REPO}/issues/17/comments`, (b: { body: string }) => ((stored = b.body), true)).reply(201, restComment(501, 'x', { app: true }));
+    nockCreateLabel(scope, ...MODELED);
     scope
       .post(`${REPO}/issues/17/labels`)
-      .reply(403, { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits' }, { 'retry-after': '1' });
-    scope.post(`${REPO}/issues/17/labels`).reply(200, [restLabel('readiness: modeled', '1d76db', 'x')]);
-    await (await resilientProbot()).receive({ id: 'r-1', name: 'issues', payload: opened as never });
+      .reply(403, { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits' }, { 'retry-after': '7' });
+    scope.get(`${REPO}/issues/17`).reply(200, { ...opened.issue, labels: [restLabel('workshop-request', '0052cc', 'x')] });
+    scope.get(`${REPO}/issues/17/comments`).query({ per_page: 100 }).reply(200, () => [restComment(501, stored, { app: true })]);
+    scope.post(`${REPO}/issues/17/labels`).reply(200, [restLabel(...MODELED)]);
+    const probot = await resilientProbot(3, timers, metrics);
+    await expect(probot.receive({ id: 'r-2', name: 'issues', payload: opened as never })).rejects.toThrow('secondary rate limit');
     expect(scope.isDone()).toBe(true);
-    expect(commentPosts).toBe(1);
-  }, 20_000);
+    expect(delays).toEqual([7000]);
+    expect(metrics.value('workshop_readiness_queue_failures_total')).toBe(1);
+  });
 
-  test('a write that keeps failing fails the delivery (GitHub shows it; the next event converges) and nothing after it is written', async () => {
+  test('a write that keeps failing is tried maxAttempts times with growing backoff, then left to the sweep; nothing after it is written', async () => {
+    const { delays, timers } = immediateTimers();
+    const metrics = new Metrics();
     const scope = nock(API);
-    readsFor(scope);
-    scope.post(`${REPO}/issues/17/comments`).times(4).reply(500, { message: 'Server Error' });
+    nockIssueReads(scope, opened.issue);
+    scope.post(`${REPO}/issues/17/comments`).times(3).reply(500, { message: 'Server Error' });
+    scope.get(`${REPO}/issues/17`).times(2).reply(200, { ...opened.issue, labels: [restLabel('workshop-request', '0052cc', 'x')] });
+    scope.get(`${REPO}/issues/17/comments`).query({ per_page: 100 }).times(2).reply(200, []);
     const labels = scope.post(`${REPO}/issues/17/labels`).reply(200, []);
-    await expect((await resilientProbot()).receive({ id: 'r-2', name: 'issues', payload: opened as never })).rejects.toThrow();
-    expect(nock.pendingMocks()).toEqual([expect.stringContaining('/labels')]);
+    const probot = await resilientProbot(3, timers, metrics);
+    await expect(probot.receive({ id: 'r-3', name: 'issues', payload: opened as never })).rejects.toThrow('Server Error');
+    expect(delays).toEqual([1000, 2000]);
+    expect(metrics.value('workshop_readiness_queue_failures_total')).toBe(3);
+    expect(nock.pendingMocks()).toEqual([expect.stringContaining('/issues/17/labels')]);
     void labels;
-  }, 30_000);
+  });
 });

@@ -1,6 +1,7 @@
 import { CoordinationV1Api } from '@kubernetes/client-node';
 import nock from 'nock';
-import { issueLockFromEnv, LeaseLock, leaseName, singleProcess } from '../../src/kube/lease.js';
+import { issueLockFromEnv, singleProcess } from '../../src/kube/coordination.js';
+import { LeaseLock, leaseName } from '../../src/kube/lease.js';
 import { api, NAMESPACE, testKubeConfig } from './support.js';
 
 const KEY = 'example-org/infrastructure#17';
@@ -139,11 +140,11 @@ describe('LeaseLock (coordination.k8s.io/v1 Lease per issue key, nock with real 
     await expect(lock('a').acquire(KEY)).rejects.toThrow(/Kubernetes refused creating Lease workshop-readiness-[0-9a-f]{16}: leases.coordination.k8s.io is forbidden/);
   });
 
-  test('from the environment: none outside a cluster or with COORDINATION=none; Leases in a cluster', () => {
-    expect(issueLockFromEnv({})).toBe(singleProcess);
-    expect(issueLockFromEnv({ KUBERNETES_SERVICE_HOST: '10.0.0.1', COORDINATION: 'none' })).toBe(singleProcess);
+  test('from the environment: none outside a cluster or with COORDINATION=none; Leases in a cluster', async () => {
+    expect(await issueLockFromEnv({})).toBe(singleProcess);
+    expect(await issueLockFromEnv({ KUBERNETES_SERVICE_HOST: '10.0.0.1', COORDINATION: 'none' })).toBe(singleProcess);
     const kubeconfig = new URL('../fixtures/kube/kubeconfig.yaml', import.meta.url).pathname;
-    const inCluster = issueLockFromEnv({ COORDINATION: 'lease', KUBECONFIG: kubeconfig, POD_NAMESPACE: 'hubs-ops', POD_NAME: 'workshop-readiness-5d8c7-x2' });
+    const inCluster = await issueLockFromEnv({ COORDINATION: 'lease', KUBECONFIG: kubeconfig, POD_NAMESPACE: 'hubs-ops', POD_NAME: 'workshop-readiness-5d8c7-x2' });
     expect(inCluster.description).toBe('Lease per issue in namespace hubs-ops as workshop-readiness-5d8c7-x2');
   });
 });

@@ -25,11 +25,12 @@ const configLoad = { kind: 'ok' as const, config: exampleConfig() };
 const REPO = 'example-org/infrastructure';
 
 /** Node figures the cluster reports (n2-highmem-4) and how many pool nodes are Ready at each moment. */
-const node = { allocatableCpu: 3.92, allocatableMemory: 29_783_904_256, daemonsetCpu: 0.443, daemonsetMemory: 624_951_296, daemonsetPods: 9 };
+const node = { allocatableCpu: 3.92, allocatableMemory: 25_000_000_000, daemonsetCpu: 0.443, daemonsetMemory: 624_951_296, daemonsetPods: 9 };
 
 class World {
   now = '2027-02-08T15:00:00Z';
   readyNodes = 0;
+  unreachable = false;
   issue = new MemoryIssue(
     { number: 17, title: '[Workshop] Example University – March 10-12', body: withAttendees('_No response_'), author: 'community-rep', state: 'open' },
     { now: () => this.now, permissions: { alice: 'write', bob: 'admin' } },
@@ -43,7 +44,10 @@ class World {
     return {
       infraRepo: async () => this.infra,
       hasCluster: () => true,
-      observe: async () => ({ ...node, readyNodes: this.readyNodes }),
+      observe: async () => {
+        if (this.unreachable) throw new Error('connect ETIMEDOUT 10.0.0.1:443');
+        return { ...node, readyNodes: this.readyNodes };
+      },
       newRunId: () => `run-${++this.runs}`,
     };
   }
@@ -112,6 +116,7 @@ interface Step {
   waitingOnEngineers?: boolean;
   /** Infra-repository reads of a converged round (0 unless a PR's state decides something now). */
   reads?: number;
+  check?: (w: World) => void;
 }
 
 const GO = ['readiness: go', 'workshop-request'];
@@ -125,15 +130,24 @@ const STEPS: Step[] = [
   { at: '2027-02-20T10:00:00Z', what: 'alice: /loadtest (runs and passes)', act: (w) => w.issue.addUserComment('alice', '/loadtest'), via: 'issue', stage: 'load-tested', labels: ['readiness: load-tested', 'workshop-request'], notices: ['reminder:21d'], pulls: [], comment: [/✅ Passed \(automated\)/], notInComment: [/no Kubernetes access/] },
   { at: '2027-02-20T10:15:00Z', what: 'a tick: nothing changes', via: 'tick', stage: 'load-tested', labels: ['readiness: load-tested', 'workshop-request'], notices: ['reminder:21d'], pulls: [] },
   { at: '2027-02-22T10:00:00Z', what: 'bob: /approve → ready PR', act: (w) => w.issue.addUserComment('bob', '/approve'), via: 'issue', stage: 'go', labels: GO, notices: ['reminder:21d'], pulls: ['101:open'] },
-  { at: '2027-03-01T10:00:00Z', what: 'a tick a week later', via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d'], pulls: ['101:open'] },
-  { at: '2027-03-09T15:00:00Z', what: 'a day before merge-by: merge reminder', via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101'], pulls: ['101:open'], reads: 1 },
+  { at: '2027-03-01T10:00:00Z', what: 'a tick a week later, the cluster unreachable: the figures last read hold', act: (w) => (w.unreachable = true), via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d'], pulls: ['101:open'], comment: [/read from the cluster's nodes/], notInComment: [/no longer counts/] },
+  { at: '2027-03-09T15:00:00Z', what: 'a day before merge-by: merge reminder', act: (w) => (w.unreachable = false), via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101'], pulls: ['101:open'], reads: 1 },
   { at: '2027-03-09T20:00:00Z', what: 'ready PR merged', act: (w) => { w.infra.merge(101); }, via: 'pull', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101'], pulls: ['101:merged'], comment: [/open, waiting for review|merged ✅/] },
-  { at: '2027-03-10T14:30:00Z', what: 'day 1, in the pre-warm lead: 3 of 6 warm nodes Ready → pre-flight', act: (w) => (w.readyNodes = 3), via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10'], pulls: ['101:merged'], comment: [/merged ✅/] },
-  { at: '2027-03-10T15:00:00Z', what: 'day 1 starts', act: (w) => (w.readyNodes = 6), via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10'], pulls: ['101:merged'], notInComment: [/in the past/, /no longer counts/] },
+  { at: '2027-03-10T14:30:00Z', what: 'day 1, in the pre-warm lead: only 3 warm nodes Ready → pre-flight', act: (w) => (w.readyNodes = 3), via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10'], pulls: ['101:merged'], comment: [/merged ✅/] },
+  { at: '2027-03-10T15:00:00Z', what: 'day 1 starts', act: (w) => (w.readyNodes = 12), via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10'], pulls: ['101:merged'], notInComment: [/in the past/, /no longer counts/] },
   { at: '2027-03-10T19:00:00Z', what: 'day 1, midday', via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10'], pulls: ['101:merged'], comment: [/The event is under way/], notInComment: [/short-notice/] },
   { at: '2027-03-11T14:30:00Z', what: 'day 2, pre-warm lead: all warm', via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10'], pulls: ['101:merged'] },
   { at: '2027-03-11T17:00:00Z', what: 'day 2: the requester edits the attendees', act: (w) => (w.issue.issue.body = withAttendees('120')), via: 'issue', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10'], pulls: ['101:merged'], comment: [/changed after the event began \(attendees 80 → 120\)/], notInComment: [/no longer counts/] },
+  {
+    at: '2027-03-11T18:00:00Z', what: 'day 2: alice tries /loadtest → refused, nothing started', act: (w) => w.issue.addUserComment('alice', '/loadtest'), via: 'issue', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10'], pulls: ['101:merged'],
+    check: (w) => {
+      expect(w.runs).toBe(1);
+      const replies = w.issue.comments.filter((c) => c.byThisApp && c.body.includes('reply-to'));
+      expect(replies.map((c) => c.body.split('\n')[2])).toEqual(['- `/loadtest` was not applied: the event is running: placeholder pods now would take nodes from attendees. Record a result by hand with `/loadtest pass|fail <evidence>` if needed.']);
+    },
+  },
   { at: '2027-03-11T23:30:00Z', what: 'day 2 ended', via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10'], pulls: ['101:merged'], comment: [/changed after the event began \(attendees 80 → 120\)/] },
+  { at: '2027-03-12T14:30:00Z', what: 'day 3, pre-warm lead: all warm', via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10'], pulls: ['101:merged'] },
   { at: '2027-03-12T16:00:00Z', what: 'day 3', via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10'], pulls: ['101:merged'] },
   { at: '2027-03-12T22:59:00Z', what: 'a minute before the end', via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10'], pulls: ['101:merged'] },
   { at: '2027-03-12T23:15:00Z', what: 'after the event: scale-down PR and closing summary', via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10', 'closing-summary'], pulls: ['101:merged', '102:open'], comment: [/Scale-down PR: .*pull\/102 \(open/, /The event is over/], dashboard: 'merge the scale-down PR', waitingOnEngineers: true, reads: 1 },
@@ -186,6 +200,7 @@ describe.each(TRIGGERS)('a workshop\'s whole life, triggered by $name', (trigger
     });
     for (const pattern of step.comment ?? []) expect(seen.comment).toMatch(pattern);
     for (const pattern of step.notInComment ?? []) expect(seen.comment).not.toMatch(pattern);
+    step.check?.(world);
     if (step.dashboard && triggers.name !== 'webhooks') {
       const body = world.dashboard.issue?.body ?? '';
       expect(body).toContain(`"next":"${step.dashboard}"`);
@@ -220,16 +235,16 @@ describe('a request re-planned before its event and closed during it', () => {
     expect(w.issue.labels).toContain('readiness: go');
 
     // Before the event an edit re-opens review: the approval lapses, the merged PR is kept.
-    await at('2027-03-05T10:00:00Z', () => (w.issue.issue.body = withAttendees('100')));
+    await at('2027-03-05T10:00:00Z', () => (w.issue.issue.body = withAttendees('83')));
     expect(w.issue.labels).toContain('readiness: modeled');
-    expect(w.issue.statusComment()?.body).toContain('no longer counts because the request changed (attendees 80 → 100)');
+    expect(w.issue.statusComment()?.body).toContain('no longer counts because the request changed (attendees 80 → 83)');
     expect(w.infra.pulls).toHaveLength(1);
 
     await at('2027-03-06T10:00:00Z', () => w.issue.addUserComment('alice', '/loadtest pass https://grafana.example.org/d/run-2'));
     await at('2027-03-06T11:00:00Z', () => w.issue.addUserComment('bob', '/approve'));
     expect(w.infra.pulls.map((p) => `${p.number}:${p.state}`)).toEqual(['101:closed', '102:open']);
-    // The second PR changes the warm files again (min 5 → more), not the original ones.
-    expect(w.infra.pulls[1]?.body).toMatch(/min 5 → \d+/);
+    // The second PR starts from the warm files (min of the first PR → …), not the original ones (min 0).
+    expect(w.infra.pulls[1]?.body).toMatch(/min [1-9]\d* → \d+/);
     await at('2027-03-08T10:00:00Z', () => w.infra.merge(102));
 
     // Closed on day 2: from now on the app writes nothing on the issue, and no command is read.
@@ -252,5 +267,57 @@ describe('a request re-planned before its event and closed during it', () => {
     const infraWrites = w.infra.writes;
     await at('2027-03-15T10:00:00Z');
     expect([w.issue.writes, w.infra.writes]).toEqual([frozen.writes + 1, infraWrites]);
+  });
+});
+
+describe('a pool scaled down by hand before the app', () => {
+  test('no scale-down PR, said once; the request is done and the infra repository is not read again', async () => {
+    const w = new World();
+    w.issue.issue.body = fullBody;
+    const at = async (iso: string, act?: () => Promise<void> | void) => {
+      w.now = iso;
+      await act?.();
+      await w.sweep();
+    };
+    await at('2027-02-08T15:00:00Z', () => void w.issue.addUserComment('alice', '/loadtest pass https://grafana.example.org/d/run-1'));
+    await at('2027-02-10T10:00:00Z', () => void w.issue.addUserComment('bob', '/approve'));
+    await at('2027-03-01T10:00:00Z', () => void w.infra.merge(101));
+    // Right after the event an engineer puts the original files back in a PR of their own.
+    await at('2027-03-12T23:01:00Z', async () => {
+      await w.infra.commitFiles('manual-scale-down', 'main', ([TFVARS, VALUES] as const).map((path) => ({ path, content: original[path] })));
+      w.infra.merge((await w.infra.openPullRequest({ branch: 'manual-scale-down', base: 'main', title: 'scale down', body: '' })).number);
+    });
+    expect(w.infra.pulls.filter((p) => p.branch.startsWith('workshop-readiness/'))).toHaveLength(1);
+    expect(w.issue.labels).toContain('readiness: done');
+    expect(w.issue.statusComment()?.body).toContain('No scale-down PR needed: the infrastructure files already hold the values from before ready mode.');
+    expect(w.issue.comments.find((c) => noticeKey(c.body) === 'closing-summary')?.body).toContain('Scale-down PR: not needed: the files were already back');
+    const reads = w.infra.reads;
+    const writes = w.issue.writes;
+    await at('2027-03-13T10:00:00Z');
+    expect([w.infra.reads - reads, w.issue.writes - writes]).toEqual([0, 0]);
+  });
+});
+
+describe('closed issues the sweep stops looking at', () => {
+  test.each([
+    ['approved, but the app never opened a ready PR (infra repository unreachable)', 'go', ['readiness: done', ...GO]],
+    ['never approved', 'modeled', ['readiness: modeled', 'workshop-request']],
+  ])('%s', async (_name, stage, labels) => {
+    const w = new World();
+    w.issue.issue.body = fullBody;
+    const deps = (extra: Partial<ReconcileDeps> = {}) => w.deps({ infraRepo: async () => null, ...extra });
+    await reconcile(configLoad, deps()); // the status comment shows the plan first
+    w.issue.addUserComment('alice', '/loadtest pass https://grafana.example.org/d/run-1');
+    if (stage === 'go') w.issue.addUserComment('bob', '/approve');
+    await reconcile(configLoad, deps());
+    expect(decodeMarker(w.issue.statusComment()?.body ?? '', { key: LOCAL_MARKER_KEY, scope: `${REPO}#17` })?.stage).toBe(stage === 'go' ? 'go' : 'load-tested');
+    w.issue.issue.state = 'closed';
+    if (stage !== 'go') w.issue.labels = ['readiness: modeled', 'workshop-request'];
+    const comments = w.issue.comments.map((c) => c.body);
+    await w.sweep();
+    await w.sweep();
+    expect([...w.issue.labels].sort()).toEqual([...labels].sort());
+    expect(w.issue.comments.map((c) => c.body)).toEqual(comments);
+    expect(w.infra.pulls).toEqual([]);
   });
 });

@@ -50,7 +50,7 @@ describe('reconcile with a cluster', () => {
     const started = await reconcile(configLoad, deps({ hasCluster: () => true, newRunId: () => 'run-1' }));
     expect(started.loadTestToStart?.spec).toMatchObject({ runId: 'run-1', replicas: 48, fraction: 0.5, cpu: 0.5, memoryBytes: 4 * 1024 ** 3, namespace: 'workshop-readiness' }); // ⌈80 × 1.2 × 0.5⌉
     expect(decodeMarker(issue.statusComment()?.body ?? '', seal)?.loadTest).toMatchObject({ runId: 'run-1', status: 'running' });
-    expect(issue.reactions.map((r) => r.reaction)).toEqual(['eyes', '+1']);
+    expect(issue.reactions.map((r) => r.reaction)).toEqual(['+1']);
 
     // Redelivery of the same comment event does not start a second run.
     expect((await reconcile(configLoad, deps({ hasCluster: () => true, newRunId: () => 'run-2' }))).loadTestToStart).toBeNull();

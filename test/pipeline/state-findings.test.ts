@@ -190,7 +190,7 @@ describe('issue 14: state that cannot be forged or lost into a grant', () => {
     }
     const replies = issue.comments.filter((c) => c.byThisApp && repliedTo(c.body) !== null);
     expect(replies).toHaveLength(5);
-    expect(issue.reactions.filter((r) => r.reaction === 'eyes')).toHaveLength(8);
+    expect(issue.reactions.filter((r) => r.reaction === '+1')).toHaveLength(8);
     tick(61);
     issue.addUserComment('mallory', '/help');
     await reconcile(configLoad, deps());

@@ -54,7 +54,7 @@ describe('syncIssue: sync by difference', () => {
     expect(gh.comments.filter((c) => c.author === 'mallory')).toHaveLength(1);
   });
 
-  test('reactions: 👀 before the comment update, 👍 after; replies and notices are posted once', async () => {
+  test('reactions: 👍 after the comment update, 👀 only without a verdict in the round; replies and notices are posted once', async () => {
     const gh = issue();
     const cmd = gh.addUserComment('alice', '/approve');
     const want = desired({
@@ -63,8 +63,10 @@ describe('syncIssue: sync by difference', () => {
       notices: [{ key: 'reminder:14d', body: 'remind\n<!-- workshop-readiness:notice reminder:14d -->' }],
     });
     const kinds = (await apply(gh, want)).map((w) => w.kind);
-    expect(kinds).toEqual(['reaction', 'create-comment', 'add-labels', 'reply', 'notice', 'reaction']);
-    expect(gh.reactions.map((r) => r.reaction)).toEqual(['eyes', '+1']);
+    expect(kinds).toEqual(['create-comment', 'add-labels', 'reply', 'notice', 'reaction']);
+    expect(gh.reactions.map((r) => r.reaction)).toEqual(['+1']); // the verdict in the same round says "seen" too
+    const other = gh.addUserComment('bob', '/recompute');
+    expect((await apply(gh, { ...want, reactions: [{ commentId: other.id, reaction: 'eyes' }] })).map((w) => w.kind)).toEqual(['reaction']);
     const again = (await apply(gh, { ...want, reactions: [] })).map((w) => w.kind);
     expect(again).toEqual([]);
   });

@@ -1,6 +1,8 @@
 import nock from 'nock';
 import type { Probot } from 'probot';
-import { API, REPO, exampleConfigYaml, fixedClock, nockConfig, nockIssueReads, nockToken, payload, recordRequests, restComment, restIssue, restLabel, testProbot } from '../support/probot.js';
+import { API, REPO, exampleConfigYaml, fixedClock, nockConfig, nockCreateLabel, nockIssueReads, nockToken, payload, recordRequests, restComment, restIssue, restLabel, testProbot } from '../support/probot.js';
+
+const MODELED = { name: 'readiness: modeled', color: '1d76db', description: 'Workshop request: capacity plan fits with no blocking risk' };
 
 const NOW = '2027-02-01T15:00:00Z';
 type Payload = { issue: Record<string, unknown> & { number: number }; comment?: Record<string, unknown> };
@@ -18,18 +20,34 @@ describe('webhooks (Probot + nock, real payload and REST shapes)', () => {
 
   const opened = payload<Payload>('issues.opened');
 
-  test('opened → one status comment with the plan, the readiness label created with its colour', async () => {
+  test('opened → one status comment with the plan, the readiness label created once with its colour; the next new issue costs 4 calls', async () => {
     let commentBody = '';
     let labelsSent: unknown;
     const scope = nockIssueReads(nock(API), opened.issue);
     scope.post(`${REPO}/issues/17/comments`, (body: { body: string }) => ((commentBody = body.body), true)).reply(201, restComment(501, 'x', { app: true }));
-    scope.post(`${REPO}/issues/17/labels`, (body: { labels: string[] }) => ((labelsSent = body.labels), true)).reply(200, [restLabel('workshop-request', '0052cc', 'x'), restLabel('readiness: modeled')]);
-    scope.patch(`${REPO}/labels/readiness%3A%20modeled`, { color: '1d76db', description: 'Workshop request: capacity plan fits with no blocking risk' }).reply(200, restLabel('readiness: modeled', '1d76db', 'x'));
+    nockCreateLabel(scope, MODELED.name, MODELED.color, MODELED.description);
+    scope.post(`${REPO}/issues/17/labels`, (body: { labels: string[] }) => ((labelsSent = body.labels), true)).reply(200, [restLabel('workshop-request', '0052cc', 'x'), restLabel(MODELED.name, MODELED.color, MODELED.description)]);
 
     await probot.receive({ id: 'delivery-1', name: 'issues', payload: opened as never });
 
     expect(scope.isDone()).toBe(true);
     expect(labelsSent).toEqual(['readiness: modeled']);
+
+    // Steady state: config and registry cached, the label known → issue, comments, comment, labels.
+    const next = nock(API);
+    const recorder = recordRequests(next);
+    nockIssueReads(next, opened.issue, { token: false, cached: true });
+    next.post(`${REPO}/issues/17/comments`).reply(201, restComment(502, 'x', { app: true }));
+    next.post(`${REPO}/issues/17/labels`).reply(200, [restLabel(MODELED.name, MODELED.color, MODELED.description)]);
+    await probot.receive({ id: 'delivery-1b', name: 'issues', payload: opened as never });
+    recorder.stop();
+    expect(recorder.unmatched).toEqual([]);
+    expect(recorder.calls.map((c) => `${c.method} ${c.path.split('?')[0]}`)).toEqual([
+      `GET ${REPO}/issues/17`,
+      `GET ${REPO}/issues/17/comments`,
+      `POST ${REPO}/issues/17/comments`,
+      `POST ${REPO}/issues/17/labels`,
+    ]);
     expect(commentBody).toContain('Workshop readiness: modeled');
     expect(commentBody).toContain('<!-- workshop-readiness:state ');
     expect(commentBody).toContain('n2-highmem-4');
@@ -41,6 +59,7 @@ describe('webhooks (Probot + nock, real payload and REST shapes)', () => {
     let commentBody = '';
     const first = nockIssueReads(nock(API), opened.issue);
     first.post(`${REPO}/issues/17/comments`, (b: { body: string }) => ((commentBody = b.body), true)).reply(201, restComment(501, 'x', { app: true }));
+    nockCreateLabel(first, MODELED.name, MODELED.color, MODELED.description, 422);
     first.post(`${REPO}/issues/17/labels`).reply(200, [restLabel('readiness: modeled', '1d76db', 'x')]);
     await probot.receive({ id: 'delivery-2', name: 'issues', payload: opened as never });
     expect(first.isDone()).toBe(true);
@@ -48,18 +67,18 @@ describe('webhooks (Probot + nock, real payload and REST shapes)', () => {
     // Redelivery: GitHub now has our comment and label; nothing may be written.
     const again = nock(API);
     const recorder = recordRequests(again);
-    nockIssueReads(again, opened.issue, { token: false, labels: ['workshop-request', 'readiness: modeled'], comments: [restComment(501, commentBody, { app: true })] });
+    nockIssueReads(again, opened.issue, { token: false, cached: true, labels: ['workshop-request', 'readiness: modeled'], comments: [restComment(501, commentBody, { app: true })] });
     await probot.receive({ id: 'delivery-2', name: 'issues', payload: opened as never });
     recorder.stop();
     expect(again.isDone()).toBe(true);
     expect(recorder.unmatched).toEqual([]);
-    expect(recorder.calls.map((c) => c.method)).toEqual(['GET', 'GET', 'GET', 'GET']); // config, issue, comments, dashboard
+    expect(recorder.calls.map((c) => c.method)).toEqual(['GET', 'GET']); // issue, comments: config and registry come from the caches
 
     // Edit: attendees change (90 still fits the pool) → PATCH the same comment, no new comment.
     const edited = { ...opened, action: 'edited', changes: { body: { from: opened.issue.body } } };
     const newBody = String(opened.issue.body).replace('about 60-80', '90');
     let patched = '';
-    const edit = nockIssueReads(nock(API), { ...opened.issue, body: newBody }, { token: false, labels: ['workshop-request', 'readiness: modeled'], comments: [restComment(501, commentBody, { app: true })] });
+    const edit = nockIssueReads(nock(API), { ...opened.issue, body: newBody }, { token: false, cached: true, labels: ['workshop-request', 'readiness: modeled'], comments: [restComment(501, commentBody, { app: true })] });
     edit.patch(`${REPO}/issues/comments/501`, (b: { body: string }) => ((patched = b.body), true)).reply(200, restComment(501, 'x', { app: true }));
     await probot.receive({ id: 'delivery-3', name: 'issues', payload: { ...edited, issue: { ...opened.issue, body: newBody } } as never });
     expect(edit.isDone()).toBe(true);

@@ -1,5 +1,6 @@
 import { Metrics } from '../../src/server/metrics.js';
 import { QueueRejected, RetryLater, WorkQueue, type Timers } from '../../src/server/queue.js';
+import { mergeJobs } from '../../src/server/app.js';
 
 /** Timers driven by the test: nothing waits on real time. */
 class ManualTimers implements Timers {
@@ -184,5 +185,24 @@ describe('WorkQueue (keyed, coalescing, serialized, bounded)', () => {
     const drained = queue.drain(5000);
     timers.advance(5000);
     await expect(drained).resolves.toBe(false);
+  });
+});
+
+describe('mergeJobs (what a waiting reconcile of one issue keeps from the events folded into it)', () => {
+  const base = { octokit: {} as never, installation: '4242', ref: { owner: 'o', repo: 'r', issue_number: 1 }, log: {} as never };
+  const progress = { runId: 'run-1', status: 'running' as const, summary: 'seats 3/10' };
+  const passed = { runId: 'run-1', status: 'passed' as const, summary: 'all running', finishedAt: '2027-02-01T15:10:00Z' };
+  test.each([
+    ['progress, then the result → the result', { loadTestUpdate: progress }, { loadTestUpdate: passed }, passed, undefined],
+    ['the result, then late progress → the result stays', { loadTestUpdate: passed }, { loadTestUpdate: progress }, passed, undefined],
+    ['a result, then a plain event → the result stays', { loadTestUpdate: passed }, {}, passed, undefined],
+    ['a PR event, then a plain event → infra still refreshed', { refreshInfra: true }, {}, undefined, true],
+    ['a plain event, then a PR event → infra refreshed', {}, { refreshInfra: true }, undefined, true],
+    ['two plain events → nothing extra', {}, {}, undefined, undefined],
+  ])('%s', (_name, waiting, incoming, update, refresh) => {
+    const merged = mergeJobs({ ...base, ...waiting }, { ...base, ...incoming, installation: 'newest' });
+    expect(merged.loadTestUpdate).toEqual(update);
+    expect(merged.refreshInfra).toBe(refresh);
+    expect(merged.installation).toBe('newest');
   });
 });

@@ -2,8 +2,10 @@ import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import nock from 'nock';
 import { Probot, ProbotOctokit } from 'probot';
-import { createApp } from '../../src/server/app.js';
+import { createApp, type AppOptions } from '../../src/server/app.js';
 import type { Clock } from '../../src/pipeline/ports.js';
+import { singleProcess } from '../../src/kube/coordination.js';
+import type { Metrics } from '../../src/server/metrics.js';
 
 export const APP_ID = 123;
 /** The secret the test app derives its marker key from (see sealedForIssue17). */
@@ -19,15 +21,52 @@ export function testKey(): string {
   return privateKey;
 }
 
-/** A real Probot instance running the app, with retries and throttling off so nock sees every call once. */
-export async function testProbot(clock: Clock, options: { dryRun?: boolean } = {}): Promise<Probot> {
-  const probot = new Probot({
-    appId: APP_ID,
-    privateKey: testKey(),
-    Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
-    logLevel: 'fatal',
-  });
-  await probot.load(createApp({ appId: APP_ID, clock, dryRun: options.dryRun ?? false, sweepIntervalMinutes: 0, sweepToken: null, markerSecret: TEST_MARKER_SECRET }));
+/**
+ * ProbotOctokit with retries and throttling off for good. Probot passes its own `throttle` options
+ * when it builds each client, and a plain `.defaults({ throttle: { enabled: false } })` layer is
+ * overwritten by them (throttling came back on, and tests waited on real seconds). A function layer
+ * sees the final options and has the last word.
+ */
+export const QuietOctokit = ProbotOctokit.defaults((options: Record<string, unknown>) => ({
+  ...options,
+  retry: { ...(options.retry as object), enabled: false },
+  throttle: { ...(options.throttle as object), enabled: false },
+}));
+
+/**
+ * A real Probot instance running the app, with retries and throttling off so nock sees every call
+ * once. `receive` resolves once the work queue has run what the delivery enqueued, and rejects with
+ * the reconcile's error if it failed (no retry in tests: one attempt).
+ */
+export async function testProbot(
+  clock: Clock,
+  options: { dryRun?: boolean; metrics?: Metrics; app?: Partial<AppOptions>; Octokit?: typeof ProbotOctokit } = {},
+): Promise<Probot> {
+  const probot = new Probot({ appId: APP_ID, privateKey: testKey(), Octokit: options.Octokit ?? QuietOctokit, logLevel: 'fatal' });
+  let idle: () => Promise<void> = async () => {};
+  const failures: Error[] = [];
+  await probot.load(
+    createApp({
+      appId: APP_ID,
+      clock,
+      dryRun: options.dryRun ?? false,
+      sweepIntervalMinutes: 0,
+      sweepToken: null,
+      issueLock: singleProcess,
+      markerSecret: TEST_MARKER_SECRET,
+      ...(options.metrics ? { metrics: options.metrics } : {}),
+      ...options.app,
+      queue: { backoff: { baseMs: 0, maxMs: 0, maxAttempts: 1 }, ...options.app?.queue, onFailure: (_key, error) => failures.push(error) },
+      onQueue: (queue) => (idle = () => queue.idle()),
+    }),
+  );
+  const receive = probot.receive.bind(probot);
+  probot.receive = async (event) => {
+    await receive(event);
+    await idle();
+    const failure = failures.shift();
+    if (failure) throw failure;
+  };
   return probot;
 }
 
@@ -78,13 +117,23 @@ export function nockDashboard(scope: nock.Scope, issues: unknown[] = []): nock.S
 export function nockIssueReads(
   scope: nock.Scope,
   issue: Record<string, unknown>,
-  options: { labels?: string[]; comments?: unknown[]; token?: boolean; config?: string } = {},
+  options: { labels?: string[]; comments?: unknown[]; token?: boolean; config?: string; cached?: boolean } = {},
 ): nock.Scope {
   if (options.token ?? true) nockToken(scope);
-  nockConfig(scope, options.config ?? exampleConfigYaml());
+  // Within the app's cache lifetimes the config and the registry are not read again.
+  if (!options.cached) nockConfig(scope, options.config ?? exampleConfigYaml());
   scope.get(`${REPO}/issues/17`).reply(200, restIssue(issue, options.labels ?? ['workshop-request']));
   scope.get(`${REPO}/issues/17/comments`).query({ per_page: 100 }).reply(200, options.comments ?? []);
-  return nockDashboard(scope);
+  return options.cached ? scope : nockDashboard(scope);
+}
+
+/** `POST /repos/{owner}/{repo}/labels`: the label created with its colour (once per repository and process). */
+export function nockCreateLabel(scope: nock.Scope, name: string, color: string, description: string, status: 201 | 422 = 201): nock.Scope {
+  const answer =
+    status === 201
+      ? restLabel(name, color, description)
+      : { message: 'Validation Failed', errors: [{ resource: 'Label', code: 'already_exists', field: 'name' }], documentation_url: 'https://docs.github.com/rest/issues/labels#create-a-label', status: '422' };
+  return scope.post(`${REPO}/labels`, { name, color, description }).reply(status, answer);
 }
 
 /** REST shape of an issue comment (GET/POST /issues/{n}/comments). */
