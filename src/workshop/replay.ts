@@ -154,7 +154,7 @@ function judge(command: Command, comment: CommentInput, input: ReplayInput, stat
       if (state.hold) return { status: 'refused', reason: 'the request is on hold; /unhold first' };
       if (command.kind === 'loadtest-result' && !shown()) return { status: 'refused', reason: 'no plan was shown in the status comment when this was written; record the result again once the plan is there' };
       if (command.kind === 'loadtest' && input.eventRunning) {
-        return { status: 'refused', reason: 'the event is running: placeholder pods now would take nodes from attendees. Record a result by hand with /loadtest pass|fail <evidence> if needed' };
+        return { status: 'refused', reason: 'the event is running: placeholder pods now would take nodes from attendees. Record a result by hand with /loadtest pass or /loadtest fail and the evidence, if needed' };
       }
       return { status: 'accepted' };
     case 'approve-cancel':

@@ -1,7 +1,7 @@
 import nock from 'nock';
 import { createApp } from '../../src/server/app.js';
 import { decodeMarker, deriveMarkerKey, LOCAL_MARKER_KEY } from '../../src/workshop/marker.js';
-import { API, REPO, TEST_MARKER_SECRET, fixedClock, nockIssueReads, payload, restComment, restLabel, testProbot } from '../support/probot.js';
+import { API, REPO, TEST_MARKER_SECRET, fixedClock, nockCreateLabel, nockIssueReads, payload, restComment, restLabel, testProbot } from '../support/probot.js';
 
 type Payload = { issue: Record<string, unknown> & { number: number } };
 
@@ -18,6 +18,7 @@ describe('the app seals the state marker with its own key', () => {
     let commentBody = '';
     const scope = nockIssueReads(nock(API), payload<Payload>('issues.opened').issue);
     scope.post(`${REPO}/issues/17/comments`, (b: { body: string }) => ((commentBody = b.body), true)).reply(201, restComment(501, 'x', { app: true }));
+    nockCreateLabel(scope, 'readiness: modeled', '1d76db', 'Workshop request: capacity plan fits with no blocking risk');
     scope.post(`${REPO}/issues/17/labels`).reply(200, [restLabel('readiness: modeled', '1d76db', 'x')]);
     await probot.receive({ id: 'delivery-k', name: 'issues', payload: payload<Payload>('issues.opened') as never });
     expect(scope.isDone()).toBe(true);
