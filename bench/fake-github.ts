@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import nock from 'nock';
-import { hasMarker, repliedTo } from '../src/workshop/marker.js';
+import { isStatusCommentBody, repliedTo } from '../src/workshop/marker.js';
 import { noticeKey } from '../src/workshop/notices.js';
 
 /**
@@ -127,7 +127,7 @@ export class FakeGitHub {
   }
 
   statusComments(issue: number): FakeComment[] {
-    return (this.comments.get(issue) ?? []).filter((c) => c.performed_via_github_app && hasMarker(c.body));
+    return (this.comments.get(issue) ?? []).filter((c) => c.performed_via_github_app && isStatusCommentBody(c.body));
   }
 
   writesSince(mark: number): number {

@@ -15,7 +15,9 @@ export function octokitDashboard(octokit: InstanceType<typeof ProbotOctokit>, ow
   return {
     async find() {
       const { data } = await octokit.rest.issues.listForRepo({ owner, repo, labels: DASHBOARD_LABEL, state: 'open', per_page: 10, sort: 'created', direction: 'asc' });
-      const ours = data.find((issue) => !issue.pull_request && (appId === null || issue.performed_via_github_app?.id === appId || issue.user?.type === 'Bot'));
+      // Only an issue this app created is trusted: a dashboard-labelled issue by anyone else (another
+      // bot included) could carry a forged registry that blocks every plan on a cluster.
+      const ours = data.find((issue) => !issue.pull_request && appId !== null && issue.performed_via_github_app?.id === appId);
       return ours ? { number: ours.number, body: ours.body ?? '' } : null;
     },
     async create(title, body) {

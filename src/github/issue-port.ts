@@ -56,6 +56,25 @@ export function toCommentSnapshot(comment: RestComment, appId: number | null): C
   };
 }
 
+/** Pages of 100 comments one reconcile reads at most. */
+export const MAX_COMMENT_PAGES = 10;
+
+/** The `rel="last"` page number of a Link header; 1 when there is no other page. */
+export function lastPageOf(link: string | undefined): number {
+  const match = /[?&]page=(\d+)[^>]*>;\s*rel="last"/.exec(link ?? '');
+  return match ? Number(match[1]) : 1;
+}
+
+/**
+ * The pages to read after the first: all of them up to the cap, else the newest ones. Comments in the
+ * skipped middle are older than the newest 900 and were handled by earlier reconciles (commands are
+ * read once, from the last handled comment on).
+ */
+export function commentPagesAfterFirst(last: number): number[] {
+  const from = Math.max(2, last - (MAX_COMMENT_PAGES - 2));
+  return Array.from({ length: Math.max(0, last - from + 1) }, (_, i) => from + i);
+}
+
 /** Per-process look-ups shared by every event: they keep repeated events off the API. */
 export interface IssuePortCaches {
   /** `owner/repo:login` → permission, for a short time (a revoked write permission takes effect within it). */
@@ -91,7 +110,14 @@ export function octokitIssuePort(octokit: Octokit, ref: IssueRef, appId: number 
       return issueSnapshot(data);
     },
     async listComments() {
-      const comments = (await octokit.paginate(octokit.rest.issues.listComments, { ...ref, per_page: 100 })) as RestComment[];
+      // The first page (where the app's status comment sits) and the newest pages only: an issue with
+      // thousands of comments costs at most MAX_COMMENT_PAGES reads and bounded memory per reconcile.
+      const first = await octokit.rest.issues.listComments({ ...ref, per_page: 100 });
+      const comments: RestComment[] = [...first.data];
+      for (const page of commentPagesAfterFirst(lastPageOf(first.headers.link))) {
+        const { data } = await octokit.rest.issues.listComments({ ...ref, per_page: 100, page });
+        comments.push(...data);
+      }
       return comments.map((c) => toCommentSnapshot(c, appId));
     },
     async createComment(body) {

@@ -13,7 +13,8 @@ import { parseCommands } from '../workshop/commands.js';
 import { evaluate, type Evaluation } from '../workshop/evaluate.js';
 import { looksLikeForm, type FormReader, type FormField } from '../workshop/form.js';
 import { formReader } from '../workshop/form-sources.js';
-import { decodeMarker, EMPTY_STATE, encodeMarker, type MarkerState } from '../workshop/marker.js';
+import { EMPTY_STATE, encodeMarker, LOCAL_MARKER_KEY, readMarker, type MarkerKey, type MarkerSeal, type MarkerState } from '../workshop/marker.js';
+import { replayCommands } from '../workshop/replay.js';
 import { labelStyle, managedLabels, type Stage } from '../workshop/readiness.js';
 import { isDone, readyRecord } from '../workshop/lifecycle.js';
 
@@ -52,6 +53,11 @@ export interface ReconcileDeps {
   loadTestUpdate?: LoadTestUpdate;
   /** Run ids are unique per start; injected so tests are deterministic. */
   newRunId?: () => string;
+  /**
+   * Key the state marker is sealed with. The server passes one derived from its secret; absent means
+   * the public local key of the CLI, the demo and tests, whose markers prove nothing.
+   */
+  markerKey?: MarkerKey;
   /** The hub placeholders of a cluster, to follow the daily windows; absent or null = no cluster access. */
   placeholders?: (clusterName: string) => PlaceholderScalePort | null;
 }
@@ -93,12 +99,13 @@ export async function reconcile(configLoad: ConfigLoad, deps: ReconcileDeps): Pr
   const log = deps.log;
   if (configLoad.kind === 'missing') return skip('no .github/workshop-readiness.yml in the repository or the organisation');
   const issue = await deps.issues.getIssue();
-  if (issue.state !== 'open') return configLoad.kind === 'ok' ? closedIssue(issue, configLoad.config, deps) : skip('issue is closed');
+  const seal: MarkerSeal = { key: deps.markerKey ?? LOCAL_MARKER_KEY, scope: `${deps.repo ?? 'local'}#${issue.number}` };
+  if (issue.state !== 'open') return configLoad.kind === 'ok' ? closedIssue(issue, configLoad.config, deps, seal) : skip('issue is closed');
 
   if (configLoad.kind === 'invalid') {
     if (!mightBeWorkshopRequest(issue)) return skip('not a workshop request (config invalid)');
     const comments = await deps.issues.listComments();
-    const writes = await writeConfigProblems(deps, comments, configLoad.problems);
+    const writes = await writeConfigProblems(deps, issue, comments, configLoad.problems, seal);
     return { skipped: 'invalid config', stage: null, writes, evaluation: null, loadTestToStart: null };
   }
 
@@ -108,11 +115,12 @@ export async function reconcile(configLoad: ConfigLoad, deps: ReconcileDeps): Pr
 
   const comments = await deps.issues.listComments();
   const now = deps.clock.now().toISOString();
-  let previous = expireLostLoadTest(applyLoadTestUpdate(trustedState(comments), deps.loadTestUpdate), now, config.policy.loadTestBudgetMinutes);
-  const authorized = await authorizedUsers(comments, previous, config, deps.issues, log);
+  const trusted = trustedState(comments, seal);
+  let previous = expireLostLoadTest(applyLoadTestUpdate(trusted.state, deps.loadTestUpdate), now, config.policy.loadTestBudgetMinutes);
+  const authorized = await authorizedUsers(steeringCandidates(comments, trusted), config, deps.issues, log);
 
   // A first pass finds the cluster and pool the request lands on, for the adapters' look-ups.
-  let base = { issue, comments, config, form, now, authorized, previous };
+  let base = { issue, comments, config, form, now, authorized, previous, trusted: trusted.ok, seal };
   const draft = evaluate({ ...base, others: [], observed: null });
   let others: OtherWorkshop[] = [];
   let observed: ObservedNode | null = null;
@@ -167,7 +175,8 @@ export async function reconcile(configLoad: ConfigLoad, deps: ReconcileDeps): Pr
         onHold: evaluation.readiness.onHold !== null,
         now,
         state: evaluation.state,
-        refresh: deps.refreshInfra ?? evaluation.replay.outcomes.some((o) => o.isNew && o.command.kind === 'recompute'),
+        // Only the hub team's /recompute costs the extra infra reads: anyone's would amplify.
+        refresh: deps.refreshInfra ?? evaluation.replay.outcomes.some((o) => o.command.kind === 'recompute' && authorized.has(o.author)),
       },
       port,
       { dryRun: deps.dryRun ?? false, log },
@@ -218,11 +227,11 @@ export async function reconcile(configLoad: ConfigLoad, deps: ReconcileDeps): Pr
  * again by its branch, so it is opened once), and `done` is added once nothing is held: the one label
  * that lets the sweep stop looking at the issue.
  */
-async function closedIssue(issue: IssueSnapshot, config: Config, deps: ReconcileDeps): Promise<ReconcileResult> {
+async function closedIssue(issue: IssueSnapshot, config: Config, deps: ReconcileDeps, seal: MarkerSeal): Promise<ReconcileResult> {
   // Only approved requests can hold anything, and `done` says that nothing is held any more.
   if (!deps.infraRepo || !issue.labels.includes(config.labels.go) || issue.labels.includes(config.labels.done)) return skip('issue is closed');
   const comments = await deps.issues.listComments();
-  const state = trustedState(comments);
+  const { state } = trustedState(comments, seal);
   const ready = readyRecord(state);
   const cluster = ready?.cluster ? config.clusters[ready.cluster] : undefined;
   const now = deps.clock.now().toISOString();
@@ -269,34 +278,46 @@ function startLoadTest(draft: Evaluation, previous: MarkerState, issueNumber: nu
   // Only the load-test record changes: the command itself stays new for this round's reactions.
   const state: MarkerState = {
     ...previous,
-    loadTest: { runId, planHash: draft.planHash, status: 'running', startedAt: now, finishedAt: null, summary: `started by ${requested.by}: ${spec.replicas} placeholder pods`, fraction: spec.fraction },
+    loadTest: { runId, planHash: draft.planHash, status: 'running', startedAt: now, finishedAt: null, summary: `started by ${requested.by}: ${spec.replicas} placeholder pods`, fraction: spec.fraction, lapsed: false },
   };
   return { state, section: null, run: { clusterName, spec } };
 }
 
-/** State from the app's own oldest status comment; markers anywhere else are ignored. */
-export function trustedState(comments: CommentSnapshot[]): MarkerState {
+/**
+ * State from the app's own oldest status comment, when its marker verifies under this app's key for this
+ * issue. Markers anywhere else, edited ones and copies from other issues are not state: `ok` is false.
+ */
+export function trustedState(comments: CommentSnapshot[], seal: MarkerSeal): { state: MarkerState; ok: boolean } {
   const [ours] = statusComments(comments);
-  return (ours && decodeMarker(ours.body)) ?? EMPTY_STATE;
+  const read = ours ? readMarker(ours.body, seal) : null;
+  return read?.ok ? { state: read.state, ok: true } : { state: EMPTY_STATE, ok: false };
 }
 
 const STEERING = /^(admin|maintain|write)$/;
 
+/** Permission look-ups one reconcile may make; more authors than this in one round are treated as without rights. */
+const MAX_PERMISSION_LOOKUPS = 20;
+
+/**
+ * Authors whose permission matters this round: those of comments not handled yet that hold commands.
+ * Without trusted state only /hold counts, so only its authors are looked up.
+ */
+function steeringCandidates(comments: CommentSnapshot[], trusted: { state: MarkerState; ok: boolean }): string[] {
+  const after = trusted.ok ? (trusted.state.commands.handled ?? Number.NEGATIVE_INFINITY) : Number.NEGATIVE_INFINITY;
+  const authors = new Set<string>();
+  for (const c of comments) {
+    if (c.authorIsBot || c.id <= after) continue;
+    const commands = parseCommands(c.body);
+    if (trusted.ok ? commands.length > 0 : commands.some((cmd) => cmd.kind === 'hold')) authors.add(c.author);
+  }
+  return [...authors];
+}
+
 /** Users whose commands count: write permission (from the permissions API) or an approver team. */
-async function authorizedUsers(
-  comments: CommentSnapshot[],
-  previous: MarkerState,
-  config: Config,
-  port: IssuePort,
-  log: Logger,
-): Promise<Set<string>> {
-  const authors = new Set(
-    comments
-      .filter((c) => !c.authorIsBot && (previous.commands[String(c.id)] || parseCommands(c.body).length > 0))
-      .map((c) => c.author),
-  );
+async function authorizedUsers(candidates: string[], config: Config, port: IssuePort, log: Logger): Promise<Set<string>> {
   const authorized = new Set<string>();
-  for (const login of authors) {
+  if (candidates.length > MAX_PERMISSION_LOOKUPS) log.warn({ authors: candidates.length }, 'too many command authors in one round; the rest count as without write access');
+  for (const login of candidates.slice(0, MAX_PERMISSION_LOOKUPS)) {
     try {
       if (STEERING.test(await port.permissionOf(login))) {
         authorized.add(login);
@@ -316,8 +337,13 @@ async function authorizedUsers(
   return authorized;
 }
 
-async function writeConfigProblems(deps: ReconcileDeps, comments: CommentSnapshot[], problems: ConfigProblem[]): Promise<Write[]> {
-  const previous = trustedState(comments);
+async function writeConfigProblems(deps: ReconcileDeps, issue: IssueSnapshot, comments: CommentSnapshot[], problems: ConfigProblem[], seal: MarkerSeal): Promise<Write[]> {
+  const trusted = trustedState(comments, seal);
+  // Without trusted state, the history is folded as unverified (holds kept) before sealing anything:
+  // sealing an empty state would make every old command look new.
+  const previous: MarkerState = trusted.ok
+    ? trusted.state
+    : { ...EMPTY_STATE, commands: replayCommands({ comments: comments.map((c) => ({ ...c, edited: false })), requester: issue.author, authorized: new Set(comments.map((c) => c.author)), previous: null, requestHash: null }).state };
   const body = [
     '### ⚠️ Workshop readiness: the app\'s configuration has problems',
     '',
@@ -327,7 +353,7 @@ async function writeConfigProblems(deps: ReconcileDeps, comments: CommentSnapsho
     '',
     'A maintainer of this repository can fix the file. Once fixed, comment `/recompute` (or edit the issue) and this comment turns into the readiness report.',
     '',
-    encodeMarker(previous),
+    encodeMarker(previous, seal),
   ].join('\n');
   return syncIssue(
     deps.issues,

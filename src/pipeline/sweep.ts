@@ -37,6 +37,8 @@ export interface SweepRepositoryDeps {
   listClosedUnfinishedIssues?(go: string, done: string): Promise<Array<{ number: number; title: string }>>;
   /** Bound on the issues one sweep reconciles per repository (API budget). */
   maxIssues?: number;
+  /** The same marker key the webhooks use: a sweep with another key would read every state as lost. */
+  markerKey?: ReconcileDeps['markerKey'];
   /**
    * Runs one issue's reconcile; the app sends it through its work queue (one writer per issue), which
    * also starts an accepted load test. Defaults to `reconcile` here.
@@ -71,6 +73,7 @@ export async function sweepRepository(deps: SweepRepositoryDeps): Promise<SweepR
         repo: deps.repo,
         ...deps.adapters,
         others: async (cluster, number) => othersOnCluster(registry, cluster, number),
+        ...(deps.markerKey ? { markerKey: deps.markerKey } : {}),
       });
       if (result.loadTestToStart) deps.startLoadTest?.(issue.number, result.loadTestToStart);
       report.reconciled++;

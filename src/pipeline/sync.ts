@@ -1,5 +1,5 @@
 import type { CommentSnapshot, IssuePort, Logger, Reaction } from './ports.js';
-import { hasMarker, repliedTo } from '../workshop/marker.js';
+import { isStatusCommentBody, repliedTo } from '../workshop/marker.js';
 import { noticeKey } from '../workshop/notices.js';
 
 /**
@@ -35,9 +35,12 @@ export type Write =
   | { kind: 'notice'; key: string }
   | { kind: 'infra'; what: string };
 
-/** The app's status comments, oldest first: the first is kept, any others are duplicates from a race. */
+/**
+ * The app's status comments, oldest first: the first is kept, any others are duplicates from a race.
+ * A status comment ends with its marker; a reply that quotes marker-like text is not one.
+ */
 export function statusComments(comments: CommentSnapshot[]): CommentSnapshot[] {
-  return comments.filter((c) => c.byThisApp && hasMarker(c.body)).sort((a, b) => a.id - b.id);
+  return comments.filter((c) => c.byThisApp && isStatusCommentBody(c.body)).sort((a, b) => a.id - b.id);
 }
 
 /** Applies the difference; with `dryRun` every write is logged and none is made. Returns the writes. */

@@ -2,8 +2,8 @@ import { DateTime } from 'luxon';
 import type { Config } from '../config/schema.js';
 import { fmtGiB } from '../capacity/allocatable.js';
 import type { Plan } from '../capacity/types.js';
-import { ASSUMPTION_KEYS } from '../workshop/commands.js';
-import { encodeMarker, replyMarker, type MarkerState } from '../workshop/marker.js';
+import { ASSUMPTION_KEYS, MAX_COMMANDS_PER_COMMENT } from '../workshop/commands.js';
+import { replyMarker, type MarkerState } from '../workshop/marker.js';
 import type { Readiness, Stage } from '../workshop/readiness.js';
 import type { Phase } from '../workshop/lifecycle.js';
 import { FIELD_NAMES } from '../workshop/request.js';
@@ -38,7 +38,15 @@ export interface StatusView {
   /** After the event with nothing held any more. */
   done?: boolean;
   sections: { loadTest?: string | null; infra?: string | null };
+  /** The sealed state marker; always the last thing in the comment. */
+  marker: string;
 }
+
+/**
+ * The most the status comment may hold, marker included: well under GitHub's 65,536-character limit, so
+ * no input can make the update fail (and the labels after it never sync).
+ */
+export const STATUS_COMMENT_BUDGET = 50_000;
 
 /** The single status comment: what we understood, what is missing, the plan, what happens next. */
 export function renderStatusComment(view: StatusView): string {
@@ -49,9 +57,13 @@ export function renderStatusComment(view: StatusView): string {
     stage: STAGE_VIEW[view.stage],
     progress,
     hold: readiness.onHold
-      ? { by: safeLogin(readiness.onHold.by), reason: readiness.onHold.reason ? escapeMarkdown(readiness.onHold.reason, 200) : null }
+      ? {
+          by: safeLogin(readiness.onHold.by),
+          reason: readiness.onHold.reason ? escapeMarkdown(readiness.onHold.reason, 200) : null,
+          liftedBy: view.state.commands.hold?.byEngineer ? 'someone with write access' : 'the requester or someone with write access',
+        }
       : null,
-    lapsed: readiness.lapsed,
+    lapsed: readiness.lapsed.map((line) => escapeMarkdown(line, 1200)),
     problems: view.problems.map((p) => ({ field: FIELD_NAMES[p.field] ?? p.field, message: stripFieldPrefix(p, escapeMarkdown(p.message, 400)) })),
     confirmations: (view.confirmations ?? []).map((p) => ({ field: FIELD_NAMES[p.field] ?? p.field, message: stripFieldPrefix(p, escapeMarkdown(p.message, 400)) })),
     understood: request ? understood(request, view.config) : [],
@@ -61,9 +73,16 @@ export function renderStatusComment(view: StatusView): string {
     infra: view.sections.infra ?? null,
     next: nextStep(view),
     assumptionKeys: ASSUMPTION_KEYS.join(', '),
-    marker: encodeMarker(view.state),
   });
-  return body.replace(/\n{3,}/g, '\n\n');
+  return withinBudget(body.replace(/\n{3,}/g, '\n\n'), view.marker);
+}
+
+/** The visible text and the marker, cut (never the marker) when they would pass the budget. */
+function withinBudget(visible: string, marker: string): string {
+  const room = STATUS_COMMENT_BUDGET - marker.length - 2;
+  if (visible.length <= room) return `${visible}\n${marker}`;
+  const note = '\n\n_… the rest of this report was cut to stay under GitHub\'s comment size limit._\n\n';
+  return `${visible.slice(0, room - note.length)}${note}${marker}`;
 }
 
 /** Problem messages already start with the field name; the template shows it in bold, so drop it once. */
@@ -77,9 +96,25 @@ function stripFieldPrefix(problem: Problem, message: string): string {
   return message;
 }
 
+/**
+ * "Wed 10 Mar 2027, 09:00 CST". Named offsets cost luxon an Intl round trip each; every reconcile of a
+ * request formats the same two instants again, so the last few are remembered (a pure function of its input).
+ */
+const localTimes = new Map<string, string>();
+function localTime(iso: string, zone: string): string {
+  const key = `${iso} ${zone}`;
+  let text = localTimes.get(key);
+  if (text === undefined) {
+    text = DateTime.fromISO(iso, { zone }).toFormat('ccc d LLL yyyy, HH:mm ZZZZ');
+    if (localTimes.size >= 512) localTimes.clear();
+    localTimes.set(key, text);
+  }
+  return text;
+}
+
 function understood(request: WorkshopRequest, config: Config): Array<{ name: string; value: string }> {
   const zone = request.timeZone;
-  const when = (iso: string) => DateTime.fromISO(iso, { zone }).toFormat('ccc d LLL yyyy, HH:mm ZZZZ');
+  const when = (iso: string) => localTime(iso, zone);
   const hub = config.hubs[request.hub];
   const rows: Array<[string, string | null]> = [
     ['Hub', `${request.hub}${hub?.url ? ` (${hub.url})` : ''} on cluster ${hub?.cluster ?? '?'}`],
@@ -150,8 +185,11 @@ function nextStep(view: StatusView): string {
 export interface ReplyView {
   commentId: number;
   author: string;
-  refusals: string[];
+  /** Refused commands and why; the reason may quote what the user wrote, so it is escaped here. */
+  refusals: Array<{ command: string; reason: string }>;
   help: boolean;
+  /** The comment held more commands than are read from one comment. */
+  capped?: boolean;
   authorized: boolean;
   isRequester: boolean;
 }
@@ -159,7 +197,10 @@ export interface ReplyView {
 /** A reply to a command comment: why commands were refused, and/or the commands this user may run. */
 export function renderReply(view: ReplyView): string {
   const lines = [`@${safeLogin(view.author)}`, ''];
-  if (view.refusals.length) lines.push(...view.refusals, '');
+  if (view.refusals.length) {
+    lines.push(...view.refusals.map((r) => `- \`${r.command.replace(/[^\w /%|=.<>[\]-]/g, '')}\` was not applied: ${escapeMarkdown(r.reason, 300)}.`), '');
+  }
+  if (view.capped) lines.push(`Only the first ${MAX_COMMANDS_PER_COMMENT} commands of a comment are read.`, '');
   if (view.help) {
     const mine = ['`/recompute`', '`/help`'];
     if (view.authorized || view.isRequester) mine.push('`/hold [reason]`', '`/unhold`');

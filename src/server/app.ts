@@ -18,6 +18,7 @@ import { issuePortCaches, issueSnapshot, octokitIssuePort, type IssueRef, type R
 import type { Clock, IssueSnapshot } from '../pipeline/ports.js';
 import { mightBeWorkshopRequest, reconcile, type Adapters, type ConfigLoad, type ReconcileResult } from '../pipeline/reconcile.js';
 import { parseCommands } from '../workshop/commands.js';
+import { deriveMarkerKey } from '../workshop/marker.js';
 import type { ShutdownHooks } from './shutdown.js';
 
 export interface AppOptions {
@@ -31,6 +32,8 @@ export interface AppOptions {
   sweepIntervalMinutes?: number;
   /** Bearer token for POST /sweep (defaults to env SWEEP_TOKEN; unset = endpoint off). */
   sweepToken?: string | null;
+  /** Secret the state-marker key is derived from (defaults to env WEBHOOK_SECRET, else PRIVATE_KEY). */
+  markerSecret?: string;
   /** One reconcile per issue across replicas (defaults from the environment: Leases in a cluster). */
   issueLock?: IssueLock;
   /** Work-queue settings (defaults, overridable by QUEUE_CONCURRENCY, QUEUE_MAX_DEPTH, QUEUE_RETRY_BASE_MS, QUEUE_MAX_ATTEMPTS). */
@@ -79,6 +82,8 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
   const metrics = options.metrics ?? new Metrics();
   const sweepIntervalMinutes = options.sweepIntervalMinutes ?? Number(process.env.SWEEP_INTERVAL_MINUTES ?? 15);
   const sweepToken = options.sweepToken === undefined ? (process.env.SWEEP_TOKEN ?? null) : options.sweepToken;
+  // Derived once at start-up; without a secret the app refuses to start rather than seal with a public key.
+  const markerKey = deriveMarkerKey(options.markerSecret ?? process.env.WEBHOOK_SECRET ?? process.env.PRIVATE_KEY ?? '');
 
   return (app: Probot, { addHandler }: ApplicationFunctionOptions) => {
     // Per-process caches: they keep repeated events off the API (see README "Performance").
@@ -187,6 +192,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
       try {
         const result = await reconcile(configLoad, {
           issues: port,
+          markerKey,
           clock,
           log,
           dryRun,

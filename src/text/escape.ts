@@ -1,6 +1,7 @@
 /**
- * Escaping for text that came from an issue or a comment and is shown in the bot's markdown: it must
- * not format, link, mention, close an HTML comment, or break a table.
+ * The one escaping path for text that came from an issue or a comment and is shown in the bot's
+ * markdown (status comment, replies, PR bodies, dashboard): it must not format, link, mention,
+ * cross-reference, open a tag, close an HTML comment, or break a table.
  */
 export function escapeMarkdown(text: string, maxLength = 300): string {
   const oneLine = text.replace(/\s+/g, ' ').trim();
@@ -15,6 +16,8 @@ export function escapeMarkdown(text: string, maxLength = 300): string {
     .replace(/~~/g, '\\~\\~')
     // A zero-width joiner after @ keeps the text but stops GitHub from notifying people or teams.
     .replace(/@/g, '@\u200d')
+    // Likewise `#12` or `owner/repo#12` would cross-reference an issue and notify its timeline.
+    .replace(/#(?=\d)/g, '#\u200d')
     .replace(/^([-=]{3,})/, '\\$1');
 }
 

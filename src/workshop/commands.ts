@@ -1,6 +1,6 @@
 /**
  * Slash commands, defined once as anchored, case-insensitive patterns (like Prow's plugins). A command
- * is a line that starts with `/`; lines in fenced code blocks and quotes are not commands.
+ * is a line that starts with `/` in the plain text of a comment (see parseCommands).
  */
 
 export type Command =
@@ -40,7 +40,7 @@ const SPECS: CommandSpec[] = [
       const passed = (m[1] ?? '').toLowerCase() === 'pass';
       const evidence = rest(m, 2);
       if (!evidence) {
-        return { kind: 'invalid', name: 'loadtest', reason: `\`/loadtest ${passed ? 'pass' : 'fail'}\` needs ${passed ? 'evidence' : 'a reason'} after it, for example a link to the dashboard of the run` };
+        return { kind: 'invalid', name: 'loadtest', reason: `/loadtest ${passed ? 'pass' : 'fail'} needs ${passed ? 'evidence' : 'a reason'} after it, for example a link to the dashboard of the run` };
       }
       return { kind: 'loadtest-result', passed, evidence };
     },
@@ -51,7 +51,7 @@ const SPECS: CommandSpec[] = [
     build: (m) => {
       const percent = m[1] ? Number(m[1]) : null;
       if (percent !== null && (percent < 1 || percent > 100)) {
-        return { kind: 'invalid', name: 'loadtest', reason: '`/loadtest <n>%` takes a percentage between 1 and 100' };
+        return { kind: 'invalid', name: 'loadtest', reason: '/loadtest <n>% takes a percentage between 1 and 100' };
       }
       return { kind: 'loadtest', fraction: percent === null ? null : percent / 100 };
     },
@@ -63,7 +63,7 @@ const SPECS: CommandSpec[] = [
       const assignment = /^([a-z-]+)\s*=\s*(\S.*)$/i.exec(rest(m));
       const key = assignment?.[1]?.toLowerCase();
       if (!assignment || !key || !(ASSUMPTION_KEYS as readonly string[]).includes(key)) {
-        return { kind: 'invalid', name: 'assume', reason: `\`/assume\` takes \`<key>=<value>\` with a key among ${ASSUMPTION_KEYS.join(', ')}` };
+        return { kind: 'invalid', name: 'assume', reason: `/assume takes <key>=<value> with a key among ${ASSUMPTION_KEYS.join(', ')}` };
       }
       return { kind: 'assume', key: key as AssumptionKey, value: (assignment[2] ?? '').trim() };
     },
@@ -73,30 +73,58 @@ const SPECS: CommandSpec[] = [
 
 const KNOWN_NAMES = new Set(SPECS.map((s) => s.name).concat('unhold'));
 
-/** The commands in a comment body, in order. Unknown `/words` are ignored so paths like /home/jovyan are not commands. */
+/** Commands read from one comment at most; the rest are ignored (a comment cannot fill the marker or the replies). */
+export const MAX_COMMANDS_PER_COMMENT = 10;
+
+/**
+ * The commands in a comment body, in order. Unknown `/words` are ignored so paths like /home/jovyan are
+ * not commands. Only lines of plain text count: never a line in a fenced code block (``` or ~~~), an
+ * indented code block, a quote or an HTML comment, whatever else the comment holds.
+ */
 export function parseCommands(body: string): Command[] {
   const commands: Command[] = [];
-  let fence: string | null = null;
-  for (const rawLine of body.replace(/\r\n?/g, '\n').split('\n')) {
-    const fenceMatch = /^\s{0,3}(`{3,}|~{3,})/.exec(rawLine);
-    if (fenceMatch) {
-      const marker = fenceMatch[1] ?? '';
-      if (fence === null) fence = marker[0] ?? null;
-      else if (marker[0] === fence) fence = null;
-      continue;
-    }
-    if (fence !== null) continue;
-    // Anchored at the line start: indented lines are code in markdown, `>` lines are quotes.
-    if (!rawLine.startsWith('/')) continue;
-    const line = rawLine.trimEnd();
-    const name = /^\/([a-z]+)\b/i.exec(line)?.[1]?.toLowerCase();
+  for (const line of plainTextLines(body)) {
+    if (!line.startsWith('/')) continue;
+    const name = /^\/([a-z]+)(?=\s|$)/i.exec(line)?.[1]?.toLowerCase();
     if (!name || !KNOWN_NAMES.has(name)) continue;
     const spec = SPECS.find((s) => s.pattern.test(line));
     const match = spec?.pattern.exec(line);
     if (spec && match) commands.push(spec.build(match));
-    else commands.push({ kind: 'invalid', name, reason: `\`${line.slice(0, 60).replace(/`/g, "'")}\` is not a form of /${name} I know; /help lists the commands` });
+    else commands.push({ kind: 'invalid', name, reason: `"${line.slice(0, 60).replace(/`/g, "'")}" is not a form of /${name} I know; /help lists the commands` });
   }
   return commands;
+}
+
+/**
+ * The lines of a markdown body that can hold a command: outside fences (closed only by the same
+ * character, at least as long, as CommonMark says) and untouched by any HTML comment. Quotes and
+ * indented lines stay in, since they never start with `/`. Linear in the length of the body.
+ */
+function plainTextLines(body: string): string[] {
+  const lines: string[] = [];
+  let fence: { char: string; length: number } | null = null;
+  let inHtmlComment = false;
+  for (const rawLine of body.replace(/\r\n?/g, '\n').split('\n')) {
+    const line = rawLine.trimEnd();
+    if (fence) {
+      const closing = /^ {0,3}(`{3,}|~{3,})$/.exec(line)?.[1];
+      if (closing && closing[0] === fence.char && closing.length >= fence.length) fence = null;
+      continue;
+    }
+    if (inHtmlComment || line.includes('<!--')) {
+      // A line that is, starts, ends or holds an HTML comment is hidden text, never a command.
+      inHtmlComment = line.lastIndexOf('<!--') > line.lastIndexOf('-->') || (inHtmlComment && !line.includes('-->'));
+      continue;
+    }
+    const opening = /^ {0,3}(`{3,}|~{3,})(.*)$/.exec(line);
+    const marker = opening?.[1];
+    if (marker && !(marker[0] === '`' && opening[2]?.includes('`'))) {
+      fence = { char: marker[0] ?? '`', length: marker.length };
+      continue;
+    }
+    lines.push(line);
+  }
+  return lines;
 }
 
 /** How a command is written, for replies and the comment. */

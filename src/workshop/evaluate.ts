@@ -3,12 +3,12 @@ import { computePlan } from '../capacity/plan.js';
 import type { ObservedNode, OtherWorkshop, Plan } from '../capacity/types.js';
 import type { CommentSnapshot, IssueSnapshot, Reaction } from '../pipeline/ports.js';
 import { renderStatusComment, renderReply } from '../render/status-comment.js';
-import { describeCommand } from './commands.js';
+import { describeCommand, MAX_COMMANDS_PER_COMMENT } from './commands.js';
 import { readFields, type FormReader } from './form.js';
 import { describeChanges, materialFields, planHash as hashPlan, requestHash as hashRequest } from './hashes.js';
-import type { MarkerState, NodeFigures } from './marker.js';
+import { encodeMarker, MATERIAL_VALUE_MAX, repliedTo, type CommandState, type MarkerSeal, type MarkerState, type NodeFigures } from './marker.js';
 import { planInputFor } from './plan-input.js';
-import { deriveReadiness, desiredLabels, type Readiness } from './readiness.js';
+import { deriveReadiness, desiredLabels, lapseStaleGrants, type Readiness } from './readiness.js';
 import { replayCommands, type Outcome, type Replay } from './replay.js';
 import { buildRequest } from './request.js';
 import { eventRecord, heldEvent, isDone, phaseOf, type Phase } from './lifecycle.js';
@@ -31,6 +31,10 @@ export interface EvaluateInput {
   observedStale?: boolean;
   /** State from the app's own status comment (or the empty state). */
   previous: MarkerState;
+  /** Whether `previous` came from a marker that verified; false = missing, unreadable or forged. */
+  trusted: boolean;
+  /** Key and issue the marker is sealed to. */
+  seal: MarkerSeal;
   /** Extra sections produced by adapters this round (load test, infrastructure PR). */
   sections?: { loadTest?: string | null; infra?: string | null };
 }
@@ -63,7 +67,7 @@ export function evaluate(input: EvaluateInput): Evaluation {
   const request = built.request;
   const reqHash = request ? hashRequest(request) : null;
 
-  const replayInput = {
+  const replay = replayCommands({
     comments: input.comments.map((c) => ({
       id: c.id,
       author: c.author,
@@ -74,36 +78,35 @@ export function evaluate(input: EvaluateInput): Evaluation {
     })),
     requester: issue.author,
     authorized: input.authorized,
-    acknowledged: previous.commands,
+    previous: input.trusted ? previous.commands : null,
     requestHash: reqHash,
     eventRunning: held !== null && Date.parse(input.now) < Date.parse(held.end),
-  };
-  // Assumptions do not depend on the plan hash; the plan depends on them; new approvals bind to the plan.
-  const assumptions = replayCommands(replayInput, null).assumptions;
-  const planInput = request ? planInputFor(request, config, assumptions, { now: input.now, others: input.others, observed: input.observed }) : null;
+  });
+  const planInput = request ? planInputFor(request, config, replay.assumptions, { now: input.now, others: input.others, observed: input.observed }) : null;
   const plan = planInput ? computePlan(planInput) : null;
-  const currentPlanHash = request && reqHash && plan ? hashPlan(reqHash, assumptions, plan) : null;
-  const replay = replayCommands(replayInput, currentPlanHash);
+  const currentPlanHash = request && reqHash && plan ? hashPlan(reqHash, replay.assumptions, plan) : null;
 
-  const material = held ? previous.material : request ? materialFields(request) : previous.material;
+  const material = held ? previous.material : request ? clipValues(materialFields(request)) : previous.material;
   const readiness = deriveReadiness({
     problems: built.problems,
     plan,
     planHash: currentPlanHash,
     replay,
     automatedLoadTest: previous.loadTest,
-    changes: request ? describeChanges(previous.material, materialFields(request)) : [],
+    changes: request ? describeChanges(previous.material, clipValues(materialFields(request))) : [],
     heldPlanHash: held?.planHash ?? null,
   });
   const approved = readiness.stage === 'go' && !readiness.onHold && plan && currentPlanHash ? { planHash: currentPlanHash, plan } : null;
 
+  const settled = lapseStaleGrants(replay.state, previous.loadTest, [currentPlanHash, held?.planHash ?? null]);
   const state: MarkerState = {
     ...previous,
     stage: readiness.stage,
     planHash: currentPlanHash,
     requestHash: reqHash,
     material,
-    commands: replay.acknowledged,
+    commands: { ...settled.commands, shown: withShown(settled.commands.shown, currentPlanHash, input.now) },
+    loadTest: settled.loadTest,
     event: eventRecord(previous, input.now, approved),
     nodeFigures: plan && input.observed && !input.observedStale && plan.node.source === 'cluster' ? nodeFigures(plan.cluster, plan.pool, input.observed) : previous.nodeFigures,
   };
@@ -122,6 +125,7 @@ export function evaluate(input: EvaluateInput): Evaluation {
     phase,
     done,
     sections: input.sections ?? {},
+    marker: encodeMarker(state, input.seal),
   });
 
   const startText = fields.start_date ?? null;
@@ -175,10 +179,14 @@ function hubHosts(config: Config): string[] {
   return Object.values(config.hubs).flatMap((hub) => (hub.url ? [hub.url.replace(/^https?:\/\//, '').replace(/[/?#].*$/, '').toLowerCase()] : []));
 }
 
-/** 👀 then 👍 for accepted commands; 😕 and one reply for refused ones; a reply for /help. Only for new comments. */
+/**
+ * 👀 then 👍 for accepted commands; 😕 and one reply for refused ones; a reply for /help. Only for comments
+ * read this round, and at most REPLIES_PER_USER_PER_HOUR replies to one person (reactions still say it).
+ */
 function acknowledgements(outcomes: Outcome[], input: EvaluateInput, requester: string) {
   const reactions: Evaluation['reactions'] = [];
   const replies: Evaluation['replies'] = [];
+  const replied = recentReplies(input.comments, input.now);
   const byComment = new Map<number, Outcome[]>();
   for (const outcome of outcomes.filter((o) => o.isNew)) {
     byComment.set(outcome.commentId, [...(byComment.get(outcome.commentId) ?? []), outcome]);
@@ -188,14 +196,42 @@ function acknowledgements(outcomes: Outcome[], input: EvaluateInput, requester: 
     const author = list[0]?.author ?? '';
     reactions.push({ commentId, reaction: 'eyes' });
     if (list.some((o) => o.verdict.status === 'accepted')) reactions.push({ commentId, reaction: '+1' });
-    const lines = refused.map((o) => `- \`${describeCommand(o.command)}\` was not applied: ${o.verdict.status === 'refused' ? o.verdict.reason : ''}.`);
     if (refused.length) reactions.push({ commentId, reaction: 'confused' });
+    const refusals = refused.map((o) => ({ command: describeCommand(o.command), reason: o.verdict.status === 'refused' ? o.verdict.reason : '' }));
     const wantsHelp = list.some((o) => o.command.kind === 'help');
-    if (lines.length || wantsHelp) {
-      replies.push({ commentId, body: renderReply({ commentId, author, refusals: lines, help: wantsHelp, authorized: input.authorized.has(author), isRequester: author === requester }) });
+    const sent = replied.get(author) ?? 0;
+    if ((refusals.length || wantsHelp) && sent < REPLIES_PER_USER_PER_HOUR) {
+      replied.set(author, sent + 1);
+      const capped = list.length >= MAX_COMMANDS_PER_COMMENT;
+      replies.push({ commentId, body: renderReply({ commentId, author, refusals, help: wantsHelp, capped, authorized: input.authorized.has(author), isRequester: author === requester }) });
     }
   }
   return { reactions, replies };
+}
+
+/** The plans shown, with the current one appended when it changed (a bounded history). */
+function withShown(shown: CommandState['shown'], planHash: string | null, now: string): CommandState['shown'] {
+  if (shown.length && shown[shown.length - 1]?.plan === planHash) return shown;
+  return [...shown, { plan: planHash, since: now }].slice(-8);
+}
+
+function clipValues(fields: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v.length > MATERIAL_VALUE_MAX ? `${v.slice(0, MATERIAL_VALUE_MAX - 1)}…` : v]));
+}
+
+/** Replies one person can cause in an hour: more would let anyone make the app write without limit. */
+export const REPLIES_PER_USER_PER_HOUR = 5;
+
+/** How many replies the app wrote to each person in the hour before `now` (its replies start with their @login). */
+function recentReplies(comments: CommentSnapshot[], now: string): Map<string, number> {
+  const since = Date.parse(now) - 3600_000;
+  const counts = new Map<string, number>();
+  for (const c of comments) {
+    if (!c.byThisApp || repliedTo(c.body) === null || Date.parse(c.createdAt) < since) continue;
+    const to = /^@([A-Za-z0-9\-[\]]+)/.exec(c.body)?.[1];
+    if (to) counts.set(to, (counts.get(to) ?? 0) + 1);
+  }
+  return counts;
 }
 
 function nodeFigures(cluster: string, pool: string, observed: ObservedNode): NodeFigures {

@@ -1,6 +1,6 @@
 import type { LabelNames } from '../config/schema.js';
 import type { Plan } from '../capacity/types.js';
-import type { LoadTestRecord } from './marker.js';
+import type { CommandState, LoadTestRecord } from './marker.js';
 import type { Binding, Replay } from './replay.js';
 import type { Problem } from './types.js';
 
@@ -41,29 +41,56 @@ export interface ReadinessInput {
 }
 
 /**
+ * A grant counts only for the plan it was given for (the current one, or the approved plan an event
+ * runs on), and never again once that plan changed.
+ */
+export function grantCounts(binding: { planHash: string | null; lapsed: boolean } | null, planHashes: Array<string | null>): boolean {
+  return binding !== null && !binding.lapsed && binding.planHash !== null && planHashes.includes(binding.planHash);
+}
+
+/**
+ * Marks the grants given for another plan as lapsed, for the marker: a lapsed grant stays lapsed even
+ * if the request is edited back, so only a fresh engineer action counts again.
+ */
+export function lapseStaleGrants(state: CommandState, loadTest: LoadTestRecord | null, planHashes: Array<string | null>): { commands: CommandState; loadTest: LoadTestRecord | null } {
+  const lapse = <T extends { planHash: string | null; lapsed: boolean }>(binding: T | null): T | null =>
+    binding && !grantCounts(binding, planHashes) ? { ...binding, lapsed: true } : binding;
+  const finished = loadTest && loadTest.status !== 'running' ? lapse(loadTest) : loadTest;
+  return { commands: { ...state, approval: lapse(state.approval), manualLoadTest: lapse(state.manualLoadTest) }, loadTest: finished };
+}
+
+/**
  * Derives the stage from what the issue says now: a valid request is scoped; a plan without blocking
  * risks is modeled; a passed load test bound to the current plan is load-tested; an approval of the
- * current plan on top of that is go.
+ * current plan on top of that is go. Sentences here are plain text: the renderer escapes them.
  */
 export function deriveReadiness(input: ReadinessInput): Readiness {
   const { replay, planHash } = input;
   const held = input.heldPlanHash ?? null;
   const lapsed: string[] = [];
   const because = input.changes.length ? ` because the request changed (${input.changes.join('; ')})` : ' because the plan changed';
-  const current = (binding: Binding | null, what: string): Binding | null => {
+  const current = <T extends Binding>(binding: T | null, what: string): T | null => {
     if (!binding) return null;
-    if (binding.planHash === null || binding.planHash === planHash || binding.planHash === held) return binding;
-    lapsed.push(`The ${what} by @${binding.by} was for an earlier plan and no longer counts${because}.`);
+    if (grantCounts(binding, [planHash, held])) return binding;
+    lapsed.push(
+      binding.planHash === null
+        ? `The ${what} by ${binding.by} was given when no plan was shown and does not count.`
+        : `The ${what} by ${binding.by} was for an earlier plan and no longer counts${binding.lapsed ? '' : because}.`,
+    );
     return null;
   };
   for (const assumption of replay.lapsedAssumptions) {
-    lapsed.push(`The assumption \`${assumption.key}=${assumption.text}\` by @${assumption.by} was for an earlier version of the request and is no longer used.`);
+    lapsed.push(`The assumption ${assumption.key}=${assumption.text} by ${assumption.by} was for an earlier version of the request and is no longer used.`);
   }
 
   const approval = current(replay.approval, 'approval');
-  const manual = current(replay.manualLoadTest, 'load-test result') as (Binding & { passed: boolean; evidence: string }) | null;
+  const manual = current(replay.manualLoadTest, 'load-test result');
   const loadTest = latestLoadTest(manual, input.automatedLoadTest, [planHash, held], lapsed, because);
   const onHold = replay.hold ? { by: replay.hold.by, reason: replay.hold.reason } : null;
+  if (replay.state.unverified > 0) {
+    const n = replay.state.unverified;
+    lapsed.push(`The app found no state of its own it could verify (its status comment was missing, edited or unreadable), so ${n} earlier command${n > 1 ? 's were' : ' was'} not applied. Approvals, load-test results and assumptions need a fresh command from an engineer.`);
+  }
 
   let stage: Stage = 'needs-info';
   if (!input.problems.length && input.plan) {
@@ -94,10 +121,10 @@ function latestLoadTest(
 ): LoadTestVerdict | null {
   let auto: LoadTestVerdict | null = null;
   if (automated && automated.status !== 'running') {
-    if (automated.planHash !== null && planHashes.includes(automated.planHash)) {
+    if (grantCounts(automated, planHashes)) {
       auto = { passed: automated.status === 'passed', source: 'automated', summary: automated.summary, by: null, at: automated.finishedAt ?? automated.startedAt };
     } else {
-      lapsed.push(`The automated load test ${automated.runId} was for an earlier plan and no longer counts${because}.`);
+      lapsed.push(`The automated load test ${automated.runId} was for an earlier plan and no longer counts${automated.lapsed ? '' : because}.`);
     }
   }
   const hand: LoadTestVerdict | null = manual

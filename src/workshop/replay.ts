@@ -1,10 +1,11 @@
-import { ASSUMPTION_KEYS, parseCommands, type AssumptionKey, type Command } from './commands.js';
-import type { AcknowledgedCommand } from './marker.js';
+import { ASSUMPTION_KEYS, MAX_COMMANDS_PER_COMMENT, parseCommands, type AssumptionKey, type Command } from './commands.js';
+import { commandStateSchema, type BindingRecord, type CommandState } from './marker.js';
 import { parseCount, parseCpu, parseMemory, parseSizeGB } from './values/index.js';
 
 /**
- * Replays every command of an issue's history, in order, on every reconcile: the stage is derived,
- * never stored. Pure: permissions are looked up beforehand and passed in.
+ * Folds the commands of the comments not handled yet into the command state recorded in the marker.
+ * A comment is read once: comments up to `handled` are never parsed again, so an edit changes nothing and
+ * a refused command stays refused. Pure: permissions are looked up beforehand and passed in.
  */
 
 export interface CommentInput {
@@ -24,8 +25,8 @@ export interface ReplayInput {
   requester: string;
   /** Users with write permission or in an approver team. */
   authorized: ReadonlySet<string>;
-  /** Commands already seen, by comment id, with the hashes they were bound to. */
-  acknowledged: Record<string, AcknowledgedCommand>;
+  /** The command state from a verified marker; null when the marker was missing, unreadable or forged. */
+  previous: CommandState | null;
   requestHash: string | null;
   /** The event is running now: placeholder pods would take nodes from attendees. */
   eventRunning?: boolean;
@@ -38,17 +39,12 @@ export interface Outcome {
   author: string;
   command: Command;
   verdict: Verdict;
-  /** First time this comment is seen: reactions and replies are owed. */
+  /** First time this comment is seen: reactions and replies are owed. Always true; kept for the callers. */
   isNew: boolean;
 }
 
-export interface Binding {
-  by: string;
-  commentId: number;
-  at: string;
-  /** Plan hash the command was bound to; null = new, bound to the current plan. */
-  planHash: string | null;
-}
+/** A grant as the readiness derivation sees it. */
+export type Binding = BindingRecord;
 
 export interface Assumption {
   key: AssumptionKey;
@@ -59,57 +55,81 @@ export interface Assumption {
 }
 
 export interface Replay {
+  /** Verdicts on the comments read this round (earlier ones were acknowledged before). */
   outcomes: Outcome[];
   assumptions: Assumption[];
   /** Assumptions made for an earlier version of the request. */
   lapsedAssumptions: Assumption[];
-  hold: { by: string; reason: string | null; commentId: number } | null;
+  hold: { by: string; reason: string | null; commentId: number; byEngineer: boolean } | null;
   approval: Binding | null;
   manualLoadTest: (Binding & { passed: boolean; evidence: string }) | null;
   /** A new `/loadtest` to run now. */
   loadTestRequested: { by: string; commentId: number; fraction: number | null } | null;
-  /** Commands per comment, to record in the marker as acknowledged. */
-  acknowledged: Record<string, AcknowledgedCommand>;
+  /** The folded state to record in the marker. */
+  state: CommandState;
 }
 
-/** Replays the history. `planHash` binds new approvals and results; the caller passes the current one. */
-export function replayCommands(input: ReplayInput, currentPlanHash: string | null): Replay {
-  const replay: Replay = {
-    outcomes: [],
-    assumptions: [],
-    lapsedAssumptions: [],
-    hold: null,
-    approval: null,
-    manualLoadTest: null,
-    loadTestRequested: null,
-    acknowledged: {},
-  };
+/** The empty command state: nothing handled yet. */
+export const NO_COMMANDS: CommandState = commandStateSchema.parse({});
+
+/**
+ * Replays the comments after the last handled one. Grants (approval, load-test result) bind to the plan
+ * the status comment showed when the comment was written (`state.shown`), not to the plan of today.
+ * Without a trusted state every command found is history that cannot be verified: holds still apply
+ * (they only restrict), nothing else does, and the count is kept for the comment to say so.
+ */
+export function replayCommands(input: ReplayInput): Replay {
+  const trusted = input.previous !== null;
+  const state: CommandState = structuredClone(input.previous ?? NO_COMMANDS);
+  const replay: Replay = { outcomes: [], assumptions: [], lapsedAssumptions: [], hold: null, approval: null, manualLoadTest: null, loadTestRequested: null, state };
+  const after = state.handled ?? Number.NEGATIVE_INFINITY;
   for (const comment of input.comments) {
-    if (comment.authorIsBot) continue;
-    const known = input.acknowledged[String(comment.id)];
-    // Edited comments keep the commands first seen; an edit never adds a command.
-    const lines = known ? known.lines : comment.edited ? [] : commandLines(comment.body);
-    if (!lines.length) continue;
-    const binding = known ?? { lines, planHash: currentPlanHash, requestHash: input.requestHash };
-    replay.acknowledged[String(comment.id)] = binding;
-    for (const command of parseCommands(lines.join('\n'))) {
-      const verdict = judge(command, comment, input, replay);
-      replay.outcomes.push({ commentId: comment.id, author: comment.author, command, verdict, isNew: !known });
-      if (verdict.status === 'accepted') apply(command, comment, binding, !known, input, replay);
+    if (comment.id <= after || comment.authorIsBot) continue;
+    const commands = parseCommands(comment.body).slice(0, MAX_COMMANDS_PER_COMMENT);
+    if (!commands.length) continue;
+    // The watermark moves only past comments with commands, so chatter and the app's own comments
+    // never change the marker (a redelivered event stays free).
+    state.handled = Math.max(state.handled ?? comment.id, comment.id);
+    // Edited before it was first seen: what the author first wrote is unknown, so nothing in it counts.
+    if (comment.edited) continue;
+    for (const command of commands) {
+      if (!trusted) {
+        if (command.kind === 'hold' && mayHold(comment.author, input)) applyHold(command.reason, comment, input, state);
+        else if (command.kind !== 'help' && command.kind !== 'recompute' && command.kind !== 'invalid') state.unverified += 1;
+        continue;
+      }
+      const verdict = judge(command, comment, input, state);
+      replay.outcomes.push({ commentId: comment.id, author: comment.author, command, verdict, isNew: true });
+      if (verdict.status === 'accepted') apply(command, comment, input, replay);
     }
+  }
+  replay.hold = state.hold;
+  replay.approval = state.approval;
+  replay.manualLoadTest = state.manualLoadTest;
+  for (const a of state.assumptions) {
+    const assumption: Assumption = { key: a.key, value: a.value, text: a.text, by: a.by, commentId: a.commentId };
+    if (a.requestHash === input.requestHash) replay.assumptions.push(assumption);
+    else replay.lapsedAssumptions.push(assumption);
   }
   return replay;
 }
 
-function commandLines(body: string): string[] {
-  return parseCommands(body).length ? body.replace(/\r\n?/g, '\n').split('\n').filter((l) => l.startsWith('/')) : [];
+/** The plan the status comment showed at a moment: the latest one shown at or before it. */
+export function planShownAt(state: CommandState, at: string): string | null {
+  const time = Date.parse(at);
+  let plan: string | null = null;
+  for (const entry of state.shown) if (Date.parse(entry.since) <= time) plan = entry.plan;
+  return plan;
 }
 
 const NEEDS_WRITE = 'needs write access to the repository or membership of an approver team';
 
-function judge(command: Command, comment: CommentInput, input: ReplayInput, replay: Replay): Verdict {
+const mayHold = (author: string, input: ReplayInput) => input.authorized.has(author) || author === input.requester;
+
+function judge(command: Command, comment: CommentInput, input: ReplayInput, state: CommandState): Verdict {
   const authorized = input.authorized.has(comment.author);
   const isRequester = comment.author === input.requester;
+  const shown = () => planShownAt(state, comment.createdAt);
   switch (command.kind) {
     case 'invalid':
       return { status: 'refused', reason: command.reason };
@@ -117,19 +137,24 @@ function judge(command: Command, comment: CommentInput, input: ReplayInput, repl
     case 'recompute':
       return { status: 'accepted' };
     case 'hold':
+      return mayHold(comment.author, input) ? { status: 'accepted' } : { status: 'refused', reason: `/hold ${NEEDS_WRITE}, or being the requester` };
     case 'unhold':
-      return authorized || isRequester ? { status: 'accepted' } : { status: 'refused', reason: `/${command.kind} ${NEEDS_WRITE}, or being the requester` };
+      // An engineer's hold is lifted only by an engineer: the requester cannot undo the hub team's stop.
+      if (state.hold?.byEngineer && !authorized) return { status: 'refused', reason: `the hold was placed by ${state.hold.by} from the hub team; lifting it ${NEEDS_WRITE}` };
+      return mayHold(comment.author, input) ? { status: 'accepted' } : { status: 'refused', reason: `/unhold ${NEEDS_WRITE}, or being the requester` };
     case 'approve':
       if (!authorized) return { status: 'refused', reason: `/approve ${NEEDS_WRITE}` };
       if (isRequester) return { status: 'refused', reason: 'the requester cannot approve their own workshop; another engineer must' };
-      if (replay.hold) return { status: 'refused', reason: 'the request is on hold; /unhold first' };
+      if (state.hold) return { status: 'refused', reason: 'the request is on hold; /unhold first' };
+      if (!shown()) return { status: 'refused', reason: 'no plan was shown in the status comment when this was written; comment /approve again once the plan is there' };
       return { status: 'accepted' };
     case 'loadtest-result':
     case 'loadtest':
       if (!authorized) return { status: 'refused', reason: `/loadtest ${NEEDS_WRITE}` };
-      if (replay.hold) return { status: 'refused', reason: 'the request is on hold; /unhold first' };
+      if (state.hold) return { status: 'refused', reason: 'the request is on hold; /unhold first' };
+      if (command.kind === 'loadtest-result' && !shown()) return { status: 'refused', reason: 'no plan was shown in the status comment when this was written; record the result again once the plan is there' };
       if (command.kind === 'loadtest' && input.eventRunning) {
-        return { status: 'refused', reason: 'the event is running: placeholder pods now would take nodes from attendees. Record a result by hand with `/loadtest pass|fail <evidence>` if needed' };
+        return { status: 'refused', reason: 'the event is running: placeholder pods now would take nodes from attendees. Record a result by hand with /loadtest pass or /loadtest fail and the evidence, if needed' };
       }
       return { status: 'accepted' };
     case 'approve-cancel':
@@ -143,42 +168,51 @@ function judge(command: Command, comment: CommentInput, input: ReplayInput, repl
   }
 }
 
-function apply(command: Command, comment: CommentInput, binding: AcknowledgedCommand, isNew: boolean, input: ReplayInput, replay: Replay): void {
-  const bound: Binding = { by: comment.author, commentId: comment.id, at: comment.createdAt, planHash: isNew ? null : binding.planHash };
+function applyHold(reason: string | null, comment: CommentInput, input: ReplayInput, state: CommandState): void {
+  const previous = state.hold;
+  // A requester's /hold on top of an engineer's keeps the engineer's: lifting it still needs an engineer.
+  const byEngineer = input.authorized.has(comment.author) || (previous?.byEngineer ?? false);
+  state.hold = { by: comment.author, commentId: comment.id, reason: reason ? clip(reason, 200) : null, byEngineer };
+}
+
+function apply(command: Command, comment: CommentInput, input: ReplayInput, replay: Replay): void {
+  const state = replay.state;
+  const bound = (): BindingRecord => ({ by: comment.author, commentId: comment.id, at: comment.createdAt, planHash: planShownAt(state, comment.createdAt), lapsed: false });
   switch (command.kind) {
     case 'hold':
-      replay.hold = { by: comment.author, reason: command.reason, commentId: comment.id };
+      applyHold(command.reason, comment, input, state);
       return;
     case 'unhold':
-      replay.hold = null;
+      state.hold = null;
       return;
     case 'approve':
-      replay.approval = bound;
+      state.approval = bound();
+      // A fresh engineer action: the note about commands lost with an unverifiable state has done its job.
+      state.unverified = 0;
       return;
     case 'approve-cancel':
-      replay.approval = null;
+      state.approval = null;
       return;
     case 'loadtest-result':
-      replay.manualLoadTest = { ...bound, passed: command.passed, evidence: command.evidence };
+      state.manualLoadTest = { ...bound(), passed: command.passed, evidence: clip(command.evidence, 300) };
       return;
     case 'loadtest':
-      if (isNew) replay.loadTestRequested = { by: comment.author, commentId: comment.id, fraction: command.fraction };
+      replay.loadTestRequested = { by: comment.author, commentId: comment.id, fraction: command.fraction };
       return;
     case 'assume': {
       const value = assumptionValue(command.key, command.value);
       if (value === null) return;
-      const assumption: Assumption = { key: command.key, value, text: command.value, by: comment.author, commentId: comment.id };
       // A later assumption of the same key replaces the earlier one.
-      replay.assumptions = replay.assumptions.filter((a) => a.key !== command.key);
-      replay.lapsedAssumptions = replay.lapsedAssumptions.filter((a) => a.key !== command.key);
-      if (isNew || binding.requestHash === input.requestHash) replay.assumptions.push(assumption);
-      else replay.lapsedAssumptions.push(assumption);
+      state.assumptions = state.assumptions.filter((a) => a.key !== command.key);
+      state.assumptions.push({ key: command.key, value, text: clip(command.value, 60), by: comment.author, commentId: comment.id, requestHash: input.requestHash });
       return;
     }
     default:
       return;
   }
 }
+
+const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 /** The typed value of an assumption, or null when it does not parse. */
 export function assumptionValue(key: AssumptionKey, text: string): number | string | null {

@@ -40,9 +40,11 @@ const read = (file: string) => readFileSync(path.join(repo(), file), 'utf8');
 async function readyPrBody(): Promise<string> {
   const now = '2027-02-01T15:00:00Z';
   const issue = new MemoryIssue({ number: 17, title: '[Workshop] x', body: readFileSync(ISSUE, 'utf8'), author: 'community-rep', state: 'open' }, { now: () => now, permissions: { bob: 'admin' } }, ['workshop-request']);
-  issue.addUserComment('bob', '/loadtest pass https://grafana.example.org/d/run-1\n/approve');
   const infra = new MemoryInfraRepo('example-org/infrastructure', path.join(examples, 'infra-repo'));
-  await reconcile({ kind: 'ok', config: exampleConfig() }, { issues: issue, clock: { now: () => new Date(now) }, log: silentLogger, repo: 'example-org/infrastructure', infraRepo: async () => infra });
+  const run = () => reconcile({ kind: 'ok', config: exampleConfig() }, { issues: issue, clock: { now: () => new Date(now) }, log: silentLogger, repo: 'example-org/infrastructure', infraRepo: async () => infra });
+  await run(); // the status comment shows the plan; commands bind to the plan shown
+  issue.addUserComment('bob', '/loadtest pass https://grafana.example.org/d/run-1\n/approve');
+  await run();
   const body = infra.pulls[0]?.body;
   if (!body) throw new Error('no ready PR was opened');
   return body;

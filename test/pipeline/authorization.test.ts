@@ -30,8 +30,10 @@ async function holdBy(login: string, setup: { permission?: Permission; teams?: R
     ['workshop-request'],
   );
   if (setup.lookupFails) issue.failFor.add(login);
+  const run = () => reconcile(configLoad, { issues: issue, clock: { now: () => new Date(NOW) }, log: silentLogger });
+  await run(); // the status comment shows the plan first: commands bind to the plan shown
   issue.addUserComment(login, '/hold waiting for the budget', { bot: setup.bot ?? false });
-  const result = await reconcile(configLoad, { issues: issue, clock: { now: () => new Date(NOW) }, log: silentLogger });
+  const result = await run();
   return { issue, onHold: result.evaluation?.readiness.onHold !== null, verdict: result.evaluation?.replay.outcomes[0]?.verdict.status ?? null };
 }
 

@@ -3,7 +3,7 @@ import { parse } from 'yaml';
 import { validateConfig } from '../../src/config/schema.js';
 import { evaluate } from '../../src/workshop/evaluate.js';
 import { formReader } from '../../src/workshop/form-sources.js';
-import { decodeMarker, EMPTY_STATE } from '../../src/workshop/marker.js';
+import { decodeMarker, EMPTY_STATE, LOCAL_MARKER_KEY } from '../../src/workshop/marker.js';
 import { parseCommands } from '../../src/workshop/commands.js';
 import { replayCommands } from '../../src/workshop/replay.js';
 import { silentLogger, type CommentSnapshot } from '../../src/pipeline/ports.js';
@@ -16,6 +16,7 @@ const config = exampleConfig();
 const form = formReader(config);
 const exampleBody = readFileSync(new URL('../../examples/issues/workshop.md', import.meta.url), 'utf8');
 const NOW = '2027-02-01T15:00:00Z';
+const seal = { key: LOCAL_MARKER_KEY, scope: 'local#17' };
 
 const hostileText = fc.oneof(
   fc.string({ maxLength: 200 }),
@@ -37,12 +38,12 @@ describe('hostile input never throws, never escapes', () => {
     fc.assert(
       fc.property(hostileBody, fc.array(fc.tuple(fc.constantFrom('alice', 'mallory', 'community-rep'), hostileText), { maxLength: 5 }), (body, history) => {
         const comments = history.map(([author, text], i) => comment(i + 1, author, `/${text}`));
-        const result = evaluate({ issue: { number: 17, title: 'x', body, author: 'community-rep', state: 'open', labels: [] }, comments, config, form, now: NOW, authorized: new Set(['alice']), others: [], observed: null, previous: EMPTY_STATE });
+        const result = evaluate({ issue: { number: 17, title: 'x', body, author: 'community-rep', state: 'open', labels: [] }, comments, config, form, now: NOW, authorized: new Set(['alice']), others: [], observed: null, previous: EMPTY_STATE, trusted: true, seal });
         expect(result.labels).toHaveLength(1);
         for (const problem of result.problems) expect(problem.message).toMatch(/^[A-Z]/);
         // User text cannot close the marker or forge one: exactly one marker, and it decodes.
         expect(result.commentBody.match(/<!--\s*workshop-readiness:state/g)).toHaveLength(1);
-        expect(decodeMarker(result.commentBody)?.stage).toBe(result.readiness.stage);
+        expect(decodeMarker(result.commentBody, seal)?.stage).toBe(result.readiness.stage);
         expect(result.commentBody).not.toMatch(/(^|[^\\])<script|@everyone|@org\/team/);
         expect(result.commentBody).not.toMatch(/\bat [\w.]+ \(.*:\d+:\d+\)/); // no stack trace
       }),
@@ -55,6 +56,7 @@ describe('hostile input never throws, never escapes', () => {
     const at = { now: () => new Date(NOW) };
     const deps = (issue: MemoryIssue, extra: Partial<ReconcileDeps> = {}): ReconcileDeps => ({ issues: issue, clock: at, log: silentLogger, ...extra });
     const original = new MemoryIssue({ number: 17, title: '[Workshop] x', body: exampleBody, author: 'community-rep', state: 'open' }, { now: () => NOW, permissions: { alice: 'write' } }, ['workshop-request']);
+    await reconcile({ kind: 'ok', config }, deps(original)); // the status comment shows the plan first
     original.addUserComment('alice', '/loadtest');
     await reconcile({ kind: 'ok', config }, deps(original, { hasCluster: () => true, newRunId: () => 'run-1' }));
     const passed = await reconcile({ kind: 'ok', config }, deps(original, { loadTestUpdate: { runId: 'run-1', status: 'passed', summary: 'all running', finishedAt: NOW } }));
@@ -71,8 +73,7 @@ describe('hostile input never throws, never escapes', () => {
       fc.property(fc.array(hostileText, { maxLength: 6 }), (bodies) => {
         for (const body of bodies) parseCommands(body);
         const replay = replayCommands(
-          { comments: bodies.map((body, i) => ({ id: i, author: i % 2 ? 'alice' : 'bob', authorIsBot: false, body, createdAt: NOW, edited: false })), requester: 'bob', authorized: new Set(['alice']), acknowledged: {}, requestHash: 'r' },
-          'p',
+          { comments: bodies.map((body, i) => ({ id: i, author: i % 2 ? 'alice' : 'bob', authorIsBot: false, body, createdAt: NOW, edited: false })), requester: 'bob', authorized: new Set(['alice']), previous: null, requestHash: 'r' },
         );
         expect(Array.isArray(replay.outcomes)).toBe(true);
       }),

@@ -6,7 +6,7 @@ import { noticeKey } from '../../src/workshop/notices.js';
 import { silentLogger } from '../../src/pipeline/ports.js';
 import { reconcile, type Adapters, type ReconcileDeps, type ReconcileResult } from '../../src/pipeline/reconcile.js';
 import { sweepRepository } from '../../src/pipeline/sweep.js';
-import { decodeMarker } from '../../src/workshop/marker.js';
+import { decodeMarker, LOCAL_MARKER_KEY } from '../../src/workshop/marker.js';
 import { exampleConfig } from '../support/config.js';
 
 /**
@@ -143,7 +143,7 @@ const STEPS: Step[] = [
     check: (w) => {
       expect(w.runs).toBe(1);
       const replies = w.issue.comments.filter((c) => c.byThisApp && c.body.includes('reply-to'));
-      expect(replies.map((c) => c.body.split('\n')[2])).toEqual(['- `/loadtest` was not applied: the event is running: placeholder pods now would take nodes from attendees. Record a result by hand with `/loadtest pass|fail <evidence>` if needed.']);
+      expect(replies.map((c) => c.body.split('\n')[2])).toEqual(['- `/loadtest` was not applied: the event is running: placeholder pods now would take nodes from attendees. Record a result by hand with /loadtest pass or /loadtest fail and the evidence, if needed.']);
     },
   },
   { at: '2027-03-11T23:30:00Z', what: 'day 2 ended', via: 'tick', stage: 'go', labels: GO, notices: ['reminder:21d', 'merge-ready-pr:101', 'preflight:2027-03-10'], pulls: ['101:merged'], comment: [/changed after the event began \(attendees 80 → 120\)/] },
@@ -162,7 +162,7 @@ const STEPS: Step[] = [
 function observe(w: World) {
   const ours = w.issue.comments.filter((c) => c.byThisApp);
   const status = ours.filter((c) => c.body.includes('workshop-readiness:state'));
-  const marker = decodeMarker(status[0]?.body ?? '');
+  const marker = decodeMarker(status[0]?.body ?? '', { key: LOCAL_MARKER_KEY, scope: `${REPO}#17` });
   return {
     stage: marker?.stage,
     labels: [...w.issue.labels].sort(),
@@ -279,6 +279,7 @@ describe('a pool scaled down by hand before the app', () => {
       await act?.();
       await w.sweep();
     };
+    await at('2027-02-08T14:00:00Z'); // opened: the status comment shows the plan the commands bind to
     await at('2027-02-08T15:00:00Z', () => void w.issue.addUserComment('alice', '/loadtest pass https://grafana.example.org/d/run-1'));
     await at('2027-02-10T10:00:00Z', () => void w.issue.addUserComment('bob', '/approve'));
     await at('2027-03-01T10:00:00Z', () => void w.infra.merge(101));
@@ -306,10 +307,11 @@ describe('closed issues the sweep stops looking at', () => {
     const w = new World();
     w.issue.issue.body = fullBody;
     const deps = (extra: Partial<ReconcileDeps> = {}) => w.deps({ infraRepo: async () => null, ...extra });
+    await reconcile(configLoad, deps()); // the status comment shows the plan first
     w.issue.addUserComment('alice', '/loadtest pass https://grafana.example.org/d/run-1');
     if (stage === 'go') w.issue.addUserComment('bob', '/approve');
     await reconcile(configLoad, deps());
-    expect(decodeMarker(w.issue.statusComment()?.body ?? '')?.stage).toBe(stage === 'go' ? 'go' : 'load-tested');
+    expect(decodeMarker(w.issue.statusComment()?.body ?? '', { key: LOCAL_MARKER_KEY, scope: `${REPO}#17` })?.stage).toBe(stage === 'go' ? 'go' : 'load-tested');
     w.issue.issue.state = 'closed';
     if (stage !== 'go') w.issue.labels = ['readiness: modeled', 'workshop-request'];
     const comments = w.issue.comments.map((c) => c.body);

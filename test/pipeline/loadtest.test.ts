@@ -7,10 +7,12 @@ import { exampleConfig } from '../support/config.js';
 const body = readFileSync(new URL('../../examples/issues/workshop.md', import.meta.url), 'utf8');
 const configLoad = { kind: 'ok' as const, config: exampleConfig() };
 
-function setup() {
+/** An opened request whose status comment shows the plan: commands bind to the plan shown. */
+async function setup() {
   const now = '2027-02-01T15:00:00Z';
   const issue = new MemoryIssue({ number: 17, title: '[Workshop] x', body, author: 'community-rep', state: 'open' }, { now: () => now, permissions: { alice: 'write' } }, ['workshop-request']);
   const deps = (extra: Partial<ReconcileDeps> = {}): ReconcileDeps => ({ issues: issue, clock: { now: () => new Date(now) }, log: silentLogger, hasCluster: () => true, newRunId: () => 'run-1', ...extra });
+  await reconcile(configLoad, deps());
   return { issue, deps };
 }
 
@@ -21,7 +23,7 @@ describe('the load test tests the plan as assumed', () => {
     ['/assume attendees=90 memory=6GB (the parser reads GB as GiB, as it reads the form)', ['/assume attendees=90', '/assume memory=6GB'], { replicas: 108, memoryBytes: 6 * 1024 ** 3, cpu: 0.5 }],
     ['/assume cpu=2', ['/assume cpu=2'], { replicas: 96, memoryBytes: 4 * 1024 ** 3, cpu: 2 }],
   ])('%s → placeholder pods shaped like the planned seats', async (_what, assumptions, expected) => {
-    const { issue, deps } = setup();
+    const { issue, deps } = await setup();
     for (const line of assumptions) issue.addUserComment('alice', line);
     issue.addUserComment('alice', '/loadtest');
     const result = await reconcile(configLoad, deps());
@@ -31,7 +33,7 @@ describe('the load test tests the plan as assumed', () => {
   });
 
   test('/assume instance-type= is tested on that type, not the pool\'s usual one', async () => {
-    const { issue, deps } = setup();
+    const { issue, deps } = await setup();
     issue.addUserComment('alice', '/assume instance-type=n2-highmem-16');
     issue.addUserComment('alice', '/loadtest');
     const result = await reconcile(configLoad, deps());
@@ -39,7 +41,7 @@ describe('the load test tests the plan as assumed', () => {
   });
 
   test('the operator\'s refusal is the comment\'s line, escaped', async () => {
-    const { issue, deps } = setup();
+    const { issue, deps } = await setup();
     issue.addUserComment('alice', '/loadtest');
     await reconcile(configLoad, deps({ hasCluster: () => false, clusterAccessProblem: () => 'example-org/workshops has no cluster access granted (ask the app\'s operator) <b>@team</b>' }));
     const comment = issue.statusComment()?.body ?? '';

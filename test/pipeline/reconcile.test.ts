@@ -2,8 +2,10 @@ import { readFileSync } from 'node:fs';
 import { MemoryIssue } from '../../src/github/memory.js';
 import { silentLogger } from '../../src/pipeline/ports.js';
 import { reconcile, type ReconcileDeps } from '../../src/pipeline/reconcile.js';
-import { decodeMarker } from '../../src/workshop/marker.js';
+import { decodeMarker, LOCAL_MARKER_KEY } from '../../src/workshop/marker.js';
 import { exampleConfig } from '../support/config.js';
+
+const seal = { key: LOCAL_MARKER_KEY, scope: 'local#17' };
 
 const body = readFileSync(new URL('../../examples/issues/workshop.md', import.meta.url), 'utf8');
 const configLoad = { kind: 'ok' as const, config: exampleConfig() };
@@ -34,6 +36,7 @@ describe('reconcile with a cluster', () => {
 
   test('/loadtest without cluster access: said in the comment, nothing started', async () => {
     const { issue, deps } = setup();
+    await reconcile(configLoad, deps()); // the status comment shows the plan first
     issue.addUserComment('alice', '/loadtest');
     const result = await reconcile(configLoad, deps());
     expect(result.loadTestToStart).toBeNull();
@@ -42,10 +45,11 @@ describe('reconcile with a cluster', () => {
 
   test('/loadtest → run recorded as running, progress shown, a pass bound to the plan moves to load-tested', async () => {
     const { issue, deps, setNow } = setup();
+    await reconcile(configLoad, deps()); // the status comment shows the plan first
     issue.addUserComment('alice', '/loadtest 50%');
     const started = await reconcile(configLoad, deps({ hasCluster: () => true, newRunId: () => 'run-1' }));
     expect(started.loadTestToStart?.spec).toMatchObject({ runId: 'run-1', replicas: 48, fraction: 0.5, cpu: 0.5, memoryBytes: 4 * 1024 ** 3, namespace: 'workshop-readiness' }); // ⌈80 × 1.2 × 0.5⌉
-    expect(decodeMarker(issue.statusComment()?.body ?? '')?.loadTest).toMatchObject({ runId: 'run-1', status: 'running' });
+    expect(decodeMarker(issue.statusComment()?.body ?? '', seal)?.loadTest).toMatchObject({ runId: 'run-1', status: 'running' });
     expect(issue.reactions.map((r) => r.reaction)).toEqual(['+1']);
 
     // Redelivery of the same comment event does not start a second run.
@@ -63,12 +67,13 @@ describe('reconcile with a cluster', () => {
 
   test('a run lost in a restart is failed after its budget, and says so', async () => {
     const { issue, deps, setNow } = setup();
+    await reconcile(configLoad, deps()); // the status comment shows the plan first
     issue.addUserComment('alice', '/loadtest');
     await reconcile(configLoad, deps({ hasCluster: () => true, newRunId: () => 'run-9' }));
     setNow('2027-02-01T16:00:00Z'); // 15 min budget + 10 min grace long passed
     const result = await reconcile(configLoad, deps());
     expect(result.stage).toBe('modeled');
-    expect(decodeMarker(issue.statusComment()?.body ?? '')?.loadTest).toMatchObject({ status: 'failed' });
+    expect(decodeMarker(issue.statusComment()?.body ?? '', seal)?.loadTest).toMatchObject({ status: 'failed' });
     expect(issue.statusComment()?.body).toContain('interrupted');
   });
 });

@@ -1,11 +1,11 @@
 import { MemoryIssue } from '../../src/github/memory.js';
 import { silentLogger } from '../../src/pipeline/ports.js';
 import { syncIssue, type Desired } from '../../src/pipeline/sync.js';
-import { encodeMarker, EMPTY_STATE } from '../../src/workshop/marker.js';
+import { encodeMarker, EMPTY_STATE, LOCAL_MARKER_KEY } from '../../src/workshop/marker.js';
 
 const now = () => '2027-02-01T15:00:00Z';
 const issue = () => new MemoryIssue({ number: 17, title: 't', body: '', author: 'requester', state: 'open' }, { now }, ['workshop-request']);
-const body = (text: string) => `${text}\n${encodeMarker(EMPTY_STATE)}`;
+const body = (text: string) => `${text}\n${encodeMarker(EMPTY_STATE, { key: LOCAL_MARKER_KEY, scope: 'local#17' })}`;
 const desired = (overrides: Partial<Desired> = {}): Desired => ({
   commentBody: body('plan v1'),
   labels: ['readiness: modeled'],

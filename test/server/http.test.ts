@@ -87,7 +87,7 @@ describe('HTTP endpoints', () => {
     const probot = new Probot({ appId: 123, privateKey: 'unused', secret, Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }), logLevel: 'fatal' });
     // Every event the app's handlers would see is also seen here: a rejected delivery reaches neither.
     const delivered: string[] = [];
-    const app = createApp({ appId: 123, sweepIntervalMinutes: 0, sweepToken: null });
+    const app = createApp({ appId: 123, sweepIntervalMinutes: 0, sweepToken: null, markerSecret: secret });
     const withSpy: typeof app = (probotApp, options) => {
       probotApp.onAny(async (event) => void delivered.push(`${event.name}:${event.id}`));
       return app(probotApp, options);

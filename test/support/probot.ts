@@ -8,6 +8,8 @@ import { singleProcess } from '../../src/kube/coordination.js';
 import type { Metrics } from '../../src/server/metrics.js';
 
 export const APP_ID = 123;
+/** The secret the test app derives its marker key from (see sealedForIssue17). */
+export const TEST_MARKER_SECRET = 'test webhook secret';
 export const API = 'https://api.github.com';
 export const REPO = '/repos/example-org/infrastructure';
 
@@ -51,6 +53,7 @@ export async function testProbot(
       sweepIntervalMinutes: 0,
       sweepToken: null,
       issueLock: singleProcess,
+      markerSecret: TEST_MARKER_SECRET,
       ...(options.metrics ? { metrics: options.metrics } : {}),
       ...options.app,
       queue: { backoff: { baseMs: 0, maxMs: 0, maxAttempts: 1 }, ...options.app?.queue, onFailure: (_key, error) => failures.push(error) },

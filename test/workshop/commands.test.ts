@@ -28,9 +28,35 @@ describe('parseCommands', () => {
     ['/home/jovyan/data is full', 'a path'],
     ['```\n/approve\n```', 'a fenced code block'],
     ['~~~sh\n/approve\n~~~', 'a tilde fence'],
+    ['/recompute\n```\n/approve\n```'.split('\n').slice(1).join('\n'), 'a fence after text'],
+    ['````\n```\n/approve\n````', 'a longer fence is closed only by one as long'],
+    ['~~~\n```\n/approve\n~~~', 'a backtick line does not close a tilde fence'],
+    ['```\n/approve', 'an unclosed fence runs to the end'],
+    ['<!-- /approve -->', 'an HTML comment on one line'],
+    ['<!--\n/approve\n-->', 'an HTML comment over lines'],
+    ['<!-- note -->/approve', 'a line that holds a comment'],
+    ['/approve <!-- x -->', 'a command line with a comment in it'],
+    ['    /approve', 'an indented code block'],
+    ['\t/approve', 'a tab-indented line'],
+    ['>/approve', 'a quote without a space'],
+    ['> > /approve', 'a nested quote'],
+    ['/approve-me', 'a longer word with a dash'],
     ['/frobnicate', 'an unknown command'],
   ])('%s is not a command (%s)', (body) => {
     expect(parseCommands(body)).toEqual([]);
+  });
+
+  test('finding 4: fences and HTML comments never hold commands, whatever else the comment holds', () => {
+    const body = ['/recompute', '```', '/approve', '```', '<!--', '/loadtest pass hidden', '-->', '~~~', '/hold', '~~~', '/help'].join('\n');
+    expect(parseCommands(body).map((c) => c.kind)).toEqual(['recompute', 'help']);
+  });
+
+  test('a fence with backticks in its info string is not a fence (CommonMark), so the line after counts', () => {
+    expect(parseCommands('``` a`b\n/help').map((c) => c.kind)).toEqual(['help']);
+  });
+
+  test('after a closed fence or comment, commands count again', () => {
+    expect(parseCommands('```\nx\n```\n/help\n<!--\nx\n-->\n/recompute').map((c) => c.kind)).toEqual(['help', 'recompute']);
   });
 
   test('several commands per comment, in order; text around them ignored', () => {

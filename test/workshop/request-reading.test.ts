@@ -154,7 +154,7 @@ describe('"Please confirm" in the status comment', () => {
   test('listed when there is something to confirm, absent otherwise', () => {
     const built = read(withField(exampleBody, 'Daily active hours', '9am - 5pm CST'));
     expect(built.confirmations.length).toBeGreaterThan(0);
-    const view = { stage: 'needs-info' as const, readiness: { stage: 'needs-info', onHold: null, lapsed: [], loadTest: null, approval: null } satisfies Readiness, problems: [], request: null, plan: null, assumptions: [], config, state: EMPTY_STATE, sections: {} };
+    const view = { stage: 'needs-info' as const, readiness: { stage: 'needs-info', onHold: null, lapsed: [], loadTest: null, approval: null } satisfies Readiness, problems: [], request: null, plan: null, assumptions: [], config, state: EMPTY_STATE, sections: {}, marker: '' };
     const withConfirm = renderStatusComment({ ...view, confirmations: built.confirmations });
     expect(withConfirm).toContain('#### Please confirm');
     expect(withConfirm).toContain('- **Daily active hours**: CST was read as US Central time (America/Chicago); it can also mean China (Asia/Shanghai).');
