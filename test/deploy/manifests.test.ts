@@ -108,6 +108,11 @@ describe('the Deployment', () => {
     expect(budget.spec.minAvailable).toBeLessThan(deployment().spec.replicas);
   });
 
+  test('the pod has its service account token: the Leases are taken with it, never with a kubeconfig', () => {
+    expect(deployment().spec.template.spec.serviceAccountName).toBe('workshop-readiness');
+    expect(deployment().spec.template.spec.automountServiceAccountToken).not.toBe(false);
+  });
+
   test('the pod knows its name and namespace (Lease holder identity) from the downward API', () => {
     expect(env('POD_NAME')?.valueFrom?.fieldRef?.fieldPath).toBe('metadata.name');
     expect(env('POD_NAMESPACE')?.valueFrom?.fieldRef?.fieldPath).toBe('metadata.namespace');
