@@ -219,18 +219,25 @@ describe.each(TRIGGERS)('a workshop\'s whole life, triggered by $name', (trigger
   });
 });
 
+/** The full request carried by sweeps alone to approval (load test recorded by hand): the ready PR 101 is open. */
+async function approvedBySweeps() {
+  const w = new World();
+  w.issue.issue.body = fullBody;
+  const at = async (iso: string, act?: () => void) => {
+    w.now = iso;
+    act?.();
+    await w.sweep();
+  };
+  await at('2027-02-08T15:00:00Z');
+  await at('2027-02-09T10:00:00Z', () => w.issue.addUserComment('alice', '/loadtest pass https://grafana.example.org/d/run-1'));
+  await at('2027-02-10T10:00:00Z', () => w.issue.addUserComment('bob', '/approve'));
+  expect(w.infra.pulls.map((p) => `${p.number}:${p.state}`)).toEqual(['101:open']);
+  return { w, at };
+}
+
 describe('a request re-planned before its event and closed during it', () => {
   test('the second ready PR starts from the warm files, yet the scale-down on the closed issue restores the original bytes', async () => {
-    const w = new World();
-    w.issue.issue.body = fullBody;
-    const at = async (iso: string, act?: () => void) => {
-      w.now = iso;
-      act?.();
-      await w.sweep();
-    };
-    await at('2027-02-08T15:00:00Z');
-    await at('2027-02-09T10:00:00Z', () => w.issue.addUserComment('alice', '/loadtest pass https://grafana.example.org/d/run-1'));
-    await at('2027-02-10T10:00:00Z', () => w.issue.addUserComment('bob', '/approve'));
+    const { w, at } = await approvedBySweeps();
     await at('2027-03-01T10:00:00Z', () => w.infra.merge(101));
     expect(w.issue.labels).toContain('readiness: go');
 
@@ -310,16 +317,7 @@ describe('the issue\'s marker lost after the ready PR was merged', () => {
 
   /** Approved and its ready PR merged well ahead; then the marker is lost at `lostAt` by `lose`. */
   async function mergedThenLost(lostAt: string, lose: (w: World) => void, prepare?: (w: World) => void) {
-    const w = new World();
-    w.issue.issue.body = fullBody;
-    const at = async (iso: string, act?: () => void) => {
-      w.now = iso;
-      act?.();
-      await w.sweep();
-    };
-    await at('2027-02-08T15:00:00Z');
-    await at('2027-02-09T10:00:00Z', () => w.issue.addUserComment('alice', '/loadtest pass https://grafana.example.org/d/run-1'));
-    await at('2027-02-10T10:00:00Z', () => w.issue.addUserComment('bob', '/approve'));
+    const { w, at } = await approvedBySweeps();
     await at('2027-03-01T10:00:00Z', () => (prepare ? prepare(w) : void w.infra.merge(101)));
     expect(readyOf(w)).toMatchObject({ number: 101 });
     await at(lostAt, () => lose(w));
@@ -393,16 +391,7 @@ describe('the issue\'s marker lost after the ready PR was merged', () => {
 
 describe('the closing summary\'s cost', () => {
   test('counts the warm nodes ready mode held, in the same words as the status comment', async () => {
-    const w = new World();
-    w.issue.issue.body = fullBody;
-    const at = async (iso: string, act?: () => void) => {
-      w.now = iso;
-      act?.();
-      await w.sweep();
-    };
-    await at('2027-02-08T15:00:00Z');
-    await at('2027-02-09T10:00:00Z', () => w.issue.addUserComment('alice', '/loadtest pass https://grafana.example.org/d/run-1'));
-    await at('2027-02-10T10:00:00Z', () => w.issue.addUserComment('bob', '/approve'));
+    const { w, at } = await approvedBySweeps();
     await at('2027-03-01T10:00:00Z', () => void w.infra.merge(101));
     const held = /\| Ready mode cost \| (.*) \|/.exec(w.issue.statusComment()?.body ?? '')?.[1];
     const event = /\| Node cost of the workshop \| \\\$([\d.]+)/.exec(w.issue.statusComment()?.body ?? '')?.[1];
