@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseConfigMemory } from './quantity.js';
 import { strictObject, UNKNOWN_KEYS_SEPARATOR } from './strict.js';
 
 /**
@@ -10,37 +11,19 @@ import { strictObject, UNKNOWN_KEYS_SEPARATOR } from './strict.js';
 const positive = z.number().positive();
 const nonNegative = z.number().nonnegative();
 
-/** Bytes from `4G`, `4 GiB`, `4096M`, `4Gi` or a plain number of bytes (z2jh `mem_guarantee` style). */
+/**
+ * Bytes from a memory size written as KubeSpawner reads z2jh's `singleuser.memory`: `4G` = 4 GiB (K, M, G, T
+ * are powers of 1024), `4Gi`, `4096M`, or a plain number of bytes. The same reading as the helm values the
+ * ready-mode PR writes, so a hub default of `4G` stays `4G` there.
+ */
 export const byteQuantity = z.union([nonNegative, z.string()]).transform((value, ctx) => {
-  if (typeof value === 'number') return value;
-  const parsed = parseByteQuantity(value);
+  const parsed = parseConfigMemory(value);
   if (parsed === null) {
-    ctx.addIssue({ code: 'custom', message: `"${value}" is not a memory size; write it like 4G, 4GiB or 4096M` });
+    ctx.addIssue({ code: 'custom', message: `"${value}" is not a memory size; write it like 4G (K, M, G and T are powers of 1024, as in KubeSpawner), 4Gi, 4096M or a number of bytes` });
     return z.NEVER;
   }
   return parsed;
 });
-
-const UNIT_BYTES: Record<string, number> = {
-  '': 1, b: 1,
-  k: 1e3, kb: 1e3, ki: 1024, kib: 1024,
-  m: 1e6, mb: 1e6, mi: 1024 ** 2, mib: 1024 ** 2,
-  g: 1e9, gb: 1e9, gi: 1024 ** 3, gib: 1024 ** 3,
-  t: 1e12, tb: 1e12, ti: 1024 ** 4, tib: 1024 ** 4,
-};
-
-/**
- * z2jh and Kubernetes semantics: `G` and `GB` are decimal, `Gi`/`GiB` binary. (JupyterHub's own
- * `mem_guarantee: 4G` is binary in KubeSpawner; we follow Kubernetes because that is what the
- * scheduler sees; the difference is 7% and always on the safe side for `G`-written config.)
- */
-export function parseByteQuantity(text: string): number | null {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
-  if (!match) return null;
-  const factor = UNIT_BYTES[(match[2] ?? '').toLowerCase()];
-  if (factor === undefined) return null;
-  return Math.round(Number(match[1]) * factor);
-}
 
 export const providerSchema = z.enum(['gcp', 'aws', 'azure']);
 export type Provider = z.infer<typeof providerSchema>;

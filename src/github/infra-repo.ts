@@ -1,4 +1,5 @@
 import type { ProbotOctokit } from 'probot';
+import { NO_BLIND_RETRY } from './issue-port.js';
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -77,8 +78,31 @@ export interface InfraRepoPort {
  */
 export function octokitInfraRepo(octokit: Octokit, owner: string, repo: string, app: AppIdentity = { id: null, slug: async () => null }): InfraRepoPort {
   const base = { owner, repo };
-  const notFound = (error: unknown) => (error as { status?: number }).status === 404;
+  const statusOf = (error: unknown) => (error as { status?: number }).status;
+  const notFound = (error: unknown) => statusOf(error) === 404;
+  /** A 5xx or a network failure: GitHub may have stored the create before the answer was lost. */
+  const ambiguous = (error: unknown) => {
+    const status = statusOf(error);
+    return status === undefined || status >= 500;
+  };
+  /** GitHub's 422 when the thing a create asked for is there already (made by us a moment ago, or by a racing replica). */
+  const alreadyExists = (error: unknown, what: RegExp) =>
+    statusOf(error) === 422 && what.test(`${(error as { message?: string }).message ?? ''} ${JSON.stringify((error as { response?: { data?: unknown } }).response?.data ?? '')}`);
+  const branchRef = async (branch: string): Promise<string | null> => {
+    try {
+      const { data } = await octokit.rest.git.getRef({ ...base, ref: `heads/${branch}` });
+      return data.object.sha;
+    } catch (error) {
+      if (notFound(error)) return null;
+      throw error;
+    }
+  };
   const toInfo = toPullRequestInfo;
+  const findPullRequest = async (branch: string): Promise<PullRequestInfo | null> => {
+    const { data } = await octokit.rest.pulls.list({ ...base, head: `${owner}:${branch}`, state: 'all', per_page: 10 });
+    const newest = [...data].sort((a, b) => b.number - a.number)[0];
+    return newest ? toInfo(newest) : null;
+  };
   return {
     fullName: `${owner}/${repo}`,
     async readFile(path, ref) {
@@ -91,11 +115,7 @@ export function octokitInfraRepo(octokit: Octokit, owner: string, repo: string, 
         throw error;
       }
     },
-    async findPullRequest(branch) {
-      const { data } = await octokit.rest.pulls.list({ ...base, head: `${owner}:${branch}`, state: 'all', per_page: 10 });
-      const newest = [...data].sort((a, b) => b.number - a.number)[0];
-      return newest ? toInfo(newest) : null;
-    },
+    findPullRequest,
     async commitFiles(branch, baseBranch, files, message) {
       const { data: baseRef } = await octokit.rest.git.getRef({ ...base, ref: `heads/${baseBranch}` });
       const { data: baseCommit } = await octokit.rest.git.getCommit({ ...base, commit_sha: baseRef.object.sha });
@@ -105,17 +125,40 @@ export function octokitInfraRepo(octokit: Octokit, owner: string, repo: string, 
         tree: files.map((f) => ({ path: f.path, mode: '100644' as const, type: 'blob' as const, content: f.content })),
       });
       const { data: commit } = await octokit.rest.git.createCommit({ ...base, message, tree: tree.sha, parents: [baseRef.object.sha] });
+      // A forced ref update is idempotent (retrying it is harmless); creating the ref is not.
+      const moveBranch = () => octokit.rest.git.updateRef({ ...base, ref: `heads/${branch}`, sha: commit.sha, force: true });
       try {
-        await octokit.rest.git.updateRef({ ...base, ref: `heads/${branch}`, sha: commit.sha, force: true });
+        await moveBranch();
+        return;
       } catch (error) {
         // 422 "Reference does not exist" on the first commit of the branch.
-        if ((error as { status?: number }).status !== 422 && !notFound(error)) throw error;
-        await octokit.rest.git.createRef({ ...base, ref: `refs/heads/${branch}`, sha: commit.sha });
+        if (statusOf(error) !== 422 && !notFound(error)) throw error;
+      }
+      try {
+        await octokit.rest.git.createRef({ ...base, ref: `refs/heads/${branch}`, sha: commit.sha, ...NO_BLIND_RETRY });
+      } catch (error) {
+        // Never created twice: re-read, and move what exists to this commit.
+        if (alreadyExists(error, /reference already exists/i)) return void (await moveBranch());
+        if (!ambiguous(error)) throw error;
+        const stored = await branchRef(branch);
+        if (stored === null) throw error;
+        if (stored !== commit.sha) await moveBranch();
       }
     },
     async openPullRequest(pr) {
-      const { data } = await octokit.rest.pulls.create({ ...base, head: pr.branch, base: pr.base, title: pr.title, body: pr.body, maintainer_can_modify: true });
-      return toInfo(data);
+      try {
+        const { data } = await octokit.rest.pulls.create({ ...base, head: pr.branch, base: pr.base, title: pr.title, body: pr.body, maintainer_can_modify: true, ...NO_BLIND_RETRY });
+        return toInfo(data);
+      } catch (error) {
+        if (!alreadyExists(error, /a pull request already exists/i) && !ambiguous(error)) throw error;
+        // GitHub may hold the PR already (stored before a 502, or opened by a racing replica): re-read and
+        // continue with it instead of opening a second one.
+        const found = await findPullRequest(pr.branch);
+        if (found?.state !== 'open') throw error;
+        if (found.body === pr.body) return found;
+        await octokit.rest.pulls.update({ ...base, pull_number: found.number, title: pr.title, body: pr.body });
+        return { ...found, body: pr.body };
+      }
     },
     async updatePullRequest(number, pr) {
       await octokit.rest.pulls.update({ ...base, pull_number: number, title: pr.title, body: pr.body });

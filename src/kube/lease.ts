@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ApiException, CoordinationV1Api, KubeConfig, V1MicroTime, type V1Lease } from '@kubernetes/client-node';
-import type { Claim, IssueLock } from './coordination.js';
+import type { Claim, IssueLock, LeaseCredentials } from './coordination.js';
 import { toKubeError } from './errors.js';
 
 /**
@@ -140,10 +140,18 @@ export class LeaseLock implements IssueLock {
   }
 }
 
-/** Leases through the default kubeconfig (in a pod: its service account), in `namespace` or the context's. */
-export function leaseLockFromKubeconfig(options: { namespace: string | undefined; identity: string; leaseSeconds: number }): LeaseLock {
+/**
+ * Leases with exactly the credentials decided in coordination.ts: the pod's service account
+ * (`loadFromCluster`) or the named kubeconfig file, never `loadFromDefault`'s search through `$KUBECONFIG`
+ * and `~/.kube/config`. In `namespace`, else the credentials' own (the service account's namespace).
+ */
+export function leaseLockWith(credentials: LeaseCredentials, options: { namespace: string | undefined; identity: string; leaseSeconds: number }): LeaseLock {
   const kubeConfig = new KubeConfig();
-  kubeConfig.loadFromDefault();
+  if (credentials.from === 'service-account') {
+    kubeConfig.loadFromCluster(credentials.pathPrefix);
+  } else {
+    kubeConfig.loadFromFile(credentials.path);
+  }
   const namespace = options.namespace ?? kubeConfig.getContextObject(kubeConfig.getCurrentContext())?.namespace ?? 'default';
   return new LeaseLock({ api: kubeConfig.makeApiClient(CoordinationV1Api), namespace, identity: options.identity, leaseSeconds: options.leaseSeconds });
 }

@@ -1,6 +1,9 @@
 import { CoordinationV1Api } from '@kubernetes/client-node';
 import nock from 'nock';
-import { issueLockFromEnv, singleProcess } from '../../src/kube/coordination.js';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { SERVICE_ACCOUNT_DIR, decideCoordination, issueLockFromEnv, singleProcess } from '../../src/kube/coordination.js';
 import { LeaseLock, leaseName } from '../../src/kube/lease.js';
 import { api, NAMESPACE, testKubeConfig } from './support.js';
 
@@ -9,6 +12,8 @@ const NAME = leaseName(KEY);
 const LEASES = `/apis/coordination.k8s.io/v1/namespaces/${NAMESPACE}/leases`;
 const JSON_HEADERS = { 'content-type': 'application/json' };
 const NOW = Date.parse('2026-11-29T20:00:00Z');
+/** A path prefix under which no service account is mounted. */
+const NO_SERVICE_ACCOUNT = '/nonexistent-workshop-readiness-test';
 
 type Json = Record<string, any>;
 
@@ -140,11 +145,87 @@ describe('LeaseLock (coordination.k8s.io/v1 Lease per issue key, nock with real 
     await expect(lock('a').acquire(KEY)).rejects.toThrow(/Kubernetes refused creating Lease workshop-readiness-[0-9a-f]{16}: leases.coordination.k8s.io is forbidden/);
   });
 
-  test('from the environment: none outside a cluster or with COORDINATION=none; Leases in a cluster', async () => {
-    expect(await issueLockFromEnv({})).toBe(singleProcess);
-    expect(await issueLockFromEnv({ KUBERNETES_SERVICE_HOST: '10.0.0.1', COORDINATION: 'none' })).toBe(singleProcess);
+  test('COORDINATION=lease outside a cluster: Leases with the kubeconfig KUBECONFIG names, in POD_NAMESPACE', async () => {
     const kubeconfig = new URL('../fixtures/kube/kubeconfig.yaml', import.meta.url).pathname;
-    const inCluster = await issueLockFromEnv({ COORDINATION: 'lease', KUBECONFIG: kubeconfig, POD_NAMESPACE: 'hubs-ops', POD_NAME: 'workshop-readiness-5d8c7-x2' });
-    expect(inCluster.description).toBe('Lease per issue in namespace hubs-ops as workshop-readiness-5d8c7-x2');
+    const lock = await issueLockFromEnv({ COORDINATION: 'lease', KUBECONFIG: kubeconfig, POD_NAMESPACE: 'hubs-ops', POD_NAME: 'workshop-readiness-5d8c7-x2' }, NO_SERVICE_ACCOUNT);
+    expect(lock.description).toBe('Lease per issue in namespace hubs-ops as workshop-readiness-5d8c7-x2');
+    // Without POD_NAMESPACE, the kubeconfig context's namespace.
+    expect((await issueLockFromEnv({ COORDINATION: 'lease', KUBECONFIG: kubeconfig, POD_NAME: 'p' }, NO_SERVICE_ACCOUNT)).description).toBe('Lease per issue in namespace workshop-readiness as p');
+  });
+
+  test('from the environment: one process outside a cluster or with COORDINATION=none', async () => {
+    expect(await issueLockFromEnv({}, NO_SERVICE_ACCOUNT)).toBe(singleProcess);
+    expect(await issueLockFromEnv({ KUBERNETES_SERVICE_HOST: '10.0.0.1', COORDINATION: 'none' }, NO_SERVICE_ACCOUNT)).toBe(singleProcess);
+  });
+});
+
+describe('whose credentials write the Leases: the service account in a pod, never the default kubeconfig lookup', () => {
+  const KUBECONFIG = '/home/operator/.kube/config';
+  const mounted = { pathPrefix: '', tokenMounted: true };
+  const missing = { pathPrefix: '', tokenMounted: false };
+
+  test.each([
+    ['outside a cluster', {}, mounted, { coordinate: false }],
+    ['outside a cluster, a KUBECONFIG alone does not turn Leases on', { KUBECONFIG }, mounted, { coordinate: false }],
+    ['in a pod with COORDINATION=none', { KUBERNETES_SERVICE_HOST: '10.0.0.1', COORDINATION: 'none' }, missing, { coordinate: false }],
+    ['in a pod', { KUBERNETES_SERVICE_HOST: '10.0.0.1' }, mounted, { coordinate: true, credentials: { from: 'service-account', pathPrefix: '' } }],
+    ['in a pod with a KUBECONFIG set: still the service account', { KUBERNETES_SERVICE_HOST: '10.0.0.1', KUBECONFIG }, mounted, { coordinate: true, credentials: { from: 'service-account', pathPrefix: '' } }],
+    ['in a pod with COORDINATION=lease and a KUBECONFIG: still the service account', { KUBERNETES_SERVICE_HOST: '10.0.0.1', COORDINATION: 'lease', KUBECONFIG }, mounted, { coordinate: true, credentials: { from: 'service-account', pathPrefix: '' } }],
+    ['outside a cluster with COORDINATION=lease and a KUBECONFIG', { COORDINATION: 'lease', KUBECONFIG }, missing, { coordinate: true, credentials: { from: 'kubeconfig', path: KUBECONFIG } }],
+  ])('%s', (_name, env, serviceAccount, decision) => {
+    expect(decideCoordination(env, serviceAccount)).toEqual(decision);
+  });
+
+  test.each([
+    ['in a pod without a service account token', { KUBERNETES_SERVICE_HOST: '10.0.0.1', KUBECONFIG }, /no service account token is mounted at \/var\/run\/secrets\/kubernetes.io\/serviceaccount\/token.*automountServiceAccountToken.*COORDINATION=none/],
+    ['COORDINATION=lease outside a cluster without KUBECONFIG', { COORDINATION: 'lease' }, /COORDINATION=lease outside a cluster needs KUBECONFIG.*~\/.kube\/config is never used/],
+  ])('%s: no fallback to other credentials, a problem that says how to fix it', (_name, env, message) => {
+    const decision = decideCoordination(env, missing);
+    expect(decision).toEqual({ coordinate: true, problem: expect.stringMatching(message) });
+  });
+
+  describe('in a pod (service account mounted under a fixture directory; nock as the API server)', () => {
+    let root: string;
+    const saved = { ...process.env };
+    beforeEach(() => {
+      root = mkdtempSync(path.join(tmpdir(), 'sa-'));
+      nock.disableNetConnect();
+      // client-node's loadFromCluster reads the API server's address from the process environment.
+      Object.assign(process.env, { KUBERNETES_SERVICE_HOST: '10.0.0.1', KUBERNETES_SERVICE_PORT: '443', KUBECONFIG: new URL('../fixtures/kube/kubeconfig.yaml', import.meta.url).pathname });
+    });
+    afterEach(() => {
+      for (const key of ['KUBERNETES_SERVICE_HOST', 'KUBERNETES_SERVICE_PORT', 'KUBECONFIG']) {
+        if (saved[key] === undefined) delete process.env[key];
+        else process.env[key] = saved[key];
+      }
+      nock.cleanAll();
+      nock.enableNetConnect();
+      rmSync(root, { recursive: true, force: true });
+    });
+    const mountServiceAccount = () => {
+      const dir = path.join(root, SERVICE_ACCOUNT_DIR);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(path.join(dir, 'token'), 'pod-service-account-token');
+      writeFileSync(path.join(dir, 'namespace'), 'hubs-ops');
+      writeFileSync(path.join(dir, 'ca.crt'), '-----BEGIN CERTIFICATE-----\nMIIC-fake--\n-----END CERTIFICATE-----\n');
+    };
+
+    test("the Lease is written with the pod's token in its namespace, though a KUBECONFIG is set", async () => {
+      mountServiceAccount();
+      const lock = await issueLockFromEnv({ ...process.env, POD_NAME: 'workshop-readiness-5d8c7-x2', POD_NAMESPACE: undefined, COORDINATION: undefined }, root);
+      expect(lock.description).toBe('Lease per issue in namespace hubs-ops as workshop-readiness-5d8c7-x2');
+      const scope = nock('https://10.0.0.1:443', { reqheaders: { authorization: 'Bearer pod-service-account-token' } })
+        .post('/apis/coordination.k8s.io/v1/namespaces/hubs-ops/leases')
+        .reply(201, (_uri, body) => ({ ...(body as Json), metadata: { ...(body as Json).metadata, namespace: 'hubs-ops', resourceVersion: '1' } }), JSON_HEADERS);
+      const claim = await lock.acquire(KEY);
+      expect(scope.isDone()).toBe(true);
+      expect(claim.acquired).toBe(true);
+    });
+
+    test('no token mounted: the lock is refused with the message the app logs (no fallback to the KUBECONFIG that is set)', async () => {
+      await expect(issueLockFromEnv({ ...process.env, POD_NAME: 'p', COORDINATION: undefined }, root)).rejects.toThrow(
+        `the app runs in a Kubernetes pod (KUBERNETES_SERVICE_HOST is set) but no service account token is mounted at ${root}${SERVICE_ACCOUNT_DIR}/token`,
+      );
+    });
   });
 });

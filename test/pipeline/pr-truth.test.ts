@@ -22,11 +22,12 @@ const VALUES = 'config/clusters/demo-cluster/workshop.values.yaml';
 const ZONE = 'America/Chicago';
 
 /** The ready-mode PR of the example, approved, as the app opens it; and the status comment beside it. */
-async function openedExample(end?: string) {
+async function openedExample(end?: string, memory?: string) {
   const clock = fixedClock('2027-02-01T15:00:00Z');
   const configLoad = readConfigFile(path.join(examples, 'workshop-readiness.yml'));
   let body = readInput(path.join(examples, 'issues', 'workshop.md'), 'issue');
   if (end) body = body.replace('### End date\n\n2027-03-12', `### End date\n\n${end}`);
+  if (memory) body = body.replace('### Memory per user\n\n4 GB', `### Memory per user\n\n${memory}`);
   const issue = new MemoryIssue(
     { number: 17, title: '[Workshop] Example University', body, author: 'community-rep', state: 'open' },
     { now: () => clock.now().toISOString(), permissions: { alice: 'write', bob: 'admin' } },
@@ -204,5 +205,18 @@ describe('where the app follows the daily windows (cluster access and the hub\'s
     expect(await at('2027-03-11T14:00:00Z')).toBe(WARM); // 08:00 on day 2
     expect(await at('2027-03-13T15:00:00Z')).toBe(0); // after the event
     expect(scaled).toEqual([['workshops', WARM], ['workshops', 0], ['workshops', WARM], ['workshops', 0]]);
+  });
+});
+
+describe("the hub's default memory (`4G` in the config) round-trips into the PR's values as `4G`", () => {
+  test('the values file says 4G, the plan and the comment say 4 GiB per user', async () => {
+    const { pr, files, comment } = await openedExample(undefined, "Use the hub's default");
+    expect(comment).toContain("the hub's default guarantee of 4 GiB was used");
+    const singleuser = (parse(files.get(VALUES) ?? '') as { jupyterhub: { singleuser: { memory: { guarantee: unknown; limit: unknown } } } }).jupyterhub.singleuser;
+    // Guarantee = limit during the event, both the hub's default, spelled the way the config spelled it.
+    expect(singleuser.memory).toEqual({ guarantee: '4G', limit: '4G' });
+    expect(parseSpawnerBytes(singleuser.memory.guarantee)).toBe(4 * 1024 ** 3);
+    expect(row(pr.body, 'Per user during the event')).toMatch(/^4 GiB memory and /);
+    expect(row(comment, 'Per user during the event')).toMatch(/^4 GiB memory and /);
   });
 });

@@ -75,8 +75,8 @@ describe('buildRequest', () => {
       start: '2024-05-29T09:00:00.000-05:00',
       end: '2024-05-30T17:00:00.000-05:00',
       attendees: 80,
-      memoryGuaranteeBytes: 4e9, // the hub's 4G default (decimal, as Kubernetes reads it)
+      memoryGuaranteeBytes: 4 * 1024 ** 3, // the hub's 4G default (4 GiB, as KubeSpawner reads it)
     });
-    expect(result.request?.assumptions.join(' ')).toMatch(/Memory per user: the hub's default guarantee/);
+    expect(result.request?.assumptions.join(' ')).toMatch(/Memory per user: the hub's default guarantee of 4 GiB was used/);
   });
 });
