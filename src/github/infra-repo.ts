@@ -9,6 +9,52 @@ export interface PullRequestInfo {
   state: 'open' | 'closed';
   merged: boolean;
   body: string;
+  /** The branch it merges into. */
+  base: string;
+  /** Who opened it, and the app GitHub says performed it (if any): see `openedByThisApp`. */
+  author: { login: string; type: string };
+  viaAppId: number | null;
+}
+
+/** Who this app is on GitHub, to recognise the PRs it opened (the same rule as its comments). */
+export interface AppIdentity {
+  id: number | null;
+  /** The app's slug (its PRs' author is `<slug>[bot]`, a Bot); asked for only when a PR's author must be checked. */
+  slug: () => Promise<string | null>;
+}
+
+/** The REST fields of a pull request the app reads. */
+export interface RestPullRequest {
+  number: number;
+  html_url: string;
+  state: string;
+  merged_at?: string | null;
+  body?: string | null;
+  base: { ref: string };
+  user: { login: string; type?: string } | null;
+  performed_via_github_app?: { id: number } | null;
+}
+
+/**
+ * A PR is this app's when GitHub says this app performed it, or its author is the app's bot user (PRs
+ * opened with an installation token are authored by `<slug>[bot]`, type Bot, which no person can be).
+ */
+export function openedByApp(pr: Pick<PullRequestInfo, 'author' | 'viaAppId'>, appId: number | null, slug: string | null): boolean {
+  if (appId !== null && pr.viaAppId === appId) return true;
+  return slug !== null && pr.author.type === 'Bot' && pr.author.login === `${slug}[bot]`;
+}
+
+export function toPullRequestInfo(pr: RestPullRequest): PullRequestInfo {
+  return {
+    number: pr.number,
+    url: pr.html_url,
+    state: pr.state === 'open' ? 'open' : 'closed',
+    merged: Boolean(pr.merged_at),
+    body: pr.body ?? '',
+    base: pr.base.ref,
+    author: { login: pr.user?.login ?? 'ghost', type: pr.user?.type ?? 'User' },
+    viaAppId: pr.performed_via_github_app?.id ?? null,
+  };
 }
 
 /** What the infrastructure-PR step needs from the repository that holds the infra files. */
@@ -22,13 +68,15 @@ export interface InfraRepoPort {
   commitFiles(branch: string, base: string, files: Array<{ path: string; content: string }>, message: string): Promise<void>;
   openPullRequest(pr: { branch: string; base: string; title: string; body: string }): Promise<PullRequestInfo>;
   updatePullRequest(number: number, pr: { title: string; body: string }): Promise<void>;
+  /** Whether this app opened the PR: only then is the hidden marker in its body trusted. */
+  openedByThisApp(pr: PullRequestInfo): Promise<boolean>;
 }
 
 /**
  * InfraRepoPort over Octokit, committing through the Git Data API (one tree, one commit, one ref
  * update) so a PR never holds a half-written change.
  */
-export function octokitInfraRepo(octokit: Octokit, owner: string, repo: string): InfraRepoPort {
+export function octokitInfraRepo(octokit: Octokit, owner: string, repo: string, app: AppIdentity = { id: null, slug: async () => null }): InfraRepoPort {
   const base = { owner, repo };
   const statusOf = (error: unknown) => (error as { status?: number }).status;
   const notFound = (error: unknown) => statusOf(error) === 404;
@@ -49,13 +97,7 @@ export function octokitInfraRepo(octokit: Octokit, owner: string, repo: string):
       throw error;
     }
   };
-  const toInfo = (pr: { number: number; html_url: string; state: string; merged_at?: string | null; body?: string | null }): PullRequestInfo => ({
-    number: pr.number,
-    url: pr.html_url,
-    state: pr.state === 'open' ? 'open' : 'closed',
-    merged: Boolean(pr.merged_at),
-    body: pr.body ?? '',
-  });
+  const toInfo = toPullRequestInfo;
   const findPullRequest = async (branch: string): Promise<PullRequestInfo | null> => {
     const { data } = await octokit.rest.pulls.list({ ...base, head: `${owner}:${branch}`, state: 'all', per_page: 10 });
     const newest = [...data].sort((a, b) => b.number - a.number)[0];
@@ -120,6 +162,10 @@ export function octokitInfraRepo(octokit: Octokit, owner: string, repo: string):
     },
     async updatePullRequest(number, pr) {
       await octokit.rest.pulls.update({ ...base, pull_number: number, title: pr.title, body: pr.body });
+    },
+    async openedByThisApp(pr) {
+      if (openedByApp(pr, app.id, null)) return true;
+      return pr.author.type === 'Bot' && openedByApp(pr, app.id, await app.slug());
     },
   };
 }

@@ -9,6 +9,8 @@ import type { InfraRepoPort, PullRequestInfo } from './infra-repo.js';
  * the next PR is computed from is what the last merge left.
  */
 export class MemoryInfraRepo implements InfraRepoPort {
+  /** The app's bot user: the author of the PRs it opens here. */
+  static readonly APP = { login: 'workshop-readiness[bot]', type: 'Bot' };
   readonly branches = new Map<string, Map<string, string>>();
   readonly pulls: Array<PullRequestInfo & { branch: string; base: string; title: string }> = [];
   /** Files the merges wrote on the base branch, over the seed directory. */
@@ -45,7 +47,7 @@ export class MemoryInfraRepo implements InfraRepoPort {
   async openPullRequest(pr: { branch: string; base: string; title: string; body: string }): Promise<PullRequestInfo> {
     this.writes++;
     const number = 100 + this.pulls.length + 1;
-    const info = { number, url: `https://github.com/${this.fullName}/pull/${number}`, state: 'open' as const, merged: false, ...pr };
+    const info = { number, url: `https://github.com/${this.fullName}/pull/${number}`, state: 'open' as const, merged: false, author: { ...MemoryInfraRepo.APP }, viaAppId: null, ...pr };
     this.pulls.push(info);
     return { ...info };
   }
@@ -54,6 +56,10 @@ export class MemoryInfraRepo implements InfraRepoPort {
     this.writes++;
     const found = this.pulls.find((p) => p.number === number);
     if (found) Object.assign(found, pr);
+  }
+
+  async openedByThisApp(pr: PullRequestInfo): Promise<boolean> {
+    return pr.author.type === MemoryInfraRepo.APP.type && pr.author.login === MemoryInfraRepo.APP.login;
   }
 
   /** What an engineer merging the PR does: the branch's files land on the base branch. */

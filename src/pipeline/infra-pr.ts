@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { z } from 'zod';
 import type { Config, PoolConfig } from '../config/schema.js';
 import type { Plan } from '../capacity/types.js';
 import type { InfraRepoPort, PullRequestInfo } from '../github/infra-repo.js';
@@ -63,7 +64,41 @@ export function prMarker(body: string): { issue: string; phase: 'ready' | 'scale
   return { issue: value.issue, phase: value.phase, planHash: value.planHash };
 }
 
-const DAY_MS = 86_400_000;
+/** What the ready PR's hidden marker records: where ready mode applies, what it replaced, until when. */
+const readyPrMarkerSchema = z.object({
+  issue: z.string(),
+  phase: z.literal('ready'),
+  planHash: z.string(),
+  cluster: z.string(),
+  pool: z.string(),
+  before: z.record(z.string(), z.unknown()),
+  mergeBy: z.string().optional(),
+  scaleDownAt: z.string().optional(),
+});
+
+type Recovery = { ready: PullRequestRecord | null; note: string | null };
+
+/**
+ * The ready record read back from the ready branch's PR when the issue's marker no longer holds it.
+ * Grants are never read back, only this fact: the PR's marker counts only when the PR was opened by this
+ * app for this issue, and it is merged only when merged into the base branch.
+ */
+export function recoverReady(found: PullRequestInfo | null, ours: boolean, issueRef: string, baseBranch: string): Recovery {
+  if (!found) return { ready: null, note: null };
+  const marker = readyPrMarkerSchema.safeParse(prMarkerJson(found.body));
+  if (!ours || !marker.success || marker.data.issue !== issueRef) {
+    return { ready: null, note: `⚠️ This request's state was lost, and the PR on its ready-mode branch (${found.url}) was not opened by this app for this request, so the app does not trust it and scales nothing down. If ready mode was applied to the pool, scale it down by hand.` };
+  }
+  if (found.merged && found.base !== baseBranch) {
+    return { ready: null, note: `⚠️ This request's state was lost; its ready-mode PR ${found.url} was merged into \`${escapeMarkdown(found.base, 80)}\`, not \`${escapeMarkdown(baseBranch, 80)}\`, so the app scales nothing down. Scale the pool down by hand if it is warm.` };
+  }
+  const { cluster, pool, before, planHash, mergeBy, scaleDownAt } = marker.data;
+  const state = found.merged ? 'merged' : found.state === 'open' ? 'open' : 'closed';
+  const ready: PullRequestRecord = { phase: 'ready', number: found.number, url: found.url, state, planHash, before, cluster, pool, ...(mergeBy ? { mergeBy } : {}), ...(scaleDownAt ? { scaleDownAt } : {}), recovered: true };
+  return { ready, note: null };
+}
+
+export const DAY_MS = 86_400_000;
 
 /**
  * The ready-mode PR before and during the event, the scale-down PR after it. The scale-down is built
@@ -94,9 +129,13 @@ export async function syncInfraPullRequest(input: InfraStepInput, port: InfraRep
 
   const end = ready?.scaleDownAt ?? input.plan?.readyMode.scaleDownAt;
   const step = { ...input, state };
-  if (end && Date.parse(input.now) >= Date.parse(end)) return scaleDown(step, ready, { cluster, pool, clusterName: clusterName ?? '' }, port, options);
-  return readyMode(step, ready, { cluster, pool }, port, options, found);
+  const result = end && Date.parse(input.now) >= Date.parse(end) ? await scaleDown(step, ready, { cluster, pool, clusterName: clusterName ?? '' }, port, options) : await readyMode(step, ready, { cluster, pool }, port, options, found);
+  const recovered = readyRecord({ pullRequests: result.pullRequests })?.recovered;
+  return recovered && result.section ? { ...result, section: `${result.section}\n\n${RECOVERED_NOTE}` } : result;
 }
+
+/** Said in the status comment for as long as the ready record is one read back from GitHub. */
+export const RECOVERED_NOTE = 'ℹ️ This request\'s state was lost (its status comment was deleted or edited, or the app\'s secret changed), so the ready-mode record was recovered from the ready-mode PR on GitHub: the app\'s own PR, merged state and the values it recorded there. Approvals and load-test results are not recovered.';
 
 type Target = { cluster: NonNullable<Config['clusters'][string]>; pool: PoolConfig };
 
@@ -309,6 +348,6 @@ function prBody(input: InfraStepInput, plan: Plan, planHash: string, summary: st
     heldCost: heldCostLine(plan, zone, '\\$'),
     apply,
     scaleDownBranch: branchFor(input.issue.number, 'scale-down'),
-    marker: `<!-- workshop-readiness:pr ${hiddenJson({ issue: `${input.issue.repo}#${input.issue.number}`, phase: 'ready', planHash, zone, cluster: plan.cluster, pool: plan.pool, before })} -->`,
+    marker: `<!-- workshop-readiness:pr ${hiddenJson({ issue: `${input.issue.repo}#${input.issue.number}`, phase: 'ready', planHash, zone, cluster: plan.cluster, pool: plan.pool, before, ...(plan.readyMode.windows[0] ? { mergeBy: plan.readyMode.windows[0].start } : {}), scaleDownAt: plan.readyMode.scaleDownAt })} -->`,
   });
 }

@@ -1,19 +1,19 @@
 import type { ConfigProblem, Config } from '../config/schema.js';
-import type { ObservedNode, OtherWorkshop } from '../capacity/types.js';
+import type { ObservedNode, OtherWorkshop, Plan } from '../capacity/types.js';
 import type { Clock, CommentSnapshot, IssuePort, IssueSnapshot, Logger } from './ports.js';
 import { escapeMarkdown } from '../text/escape.js';
 import { statusComments, syncIssue, type Write } from './sync.js';
 import type { InfraRepoPort } from '../github/infra-repo.js';
 import type { LoadTestSpec } from '../kube/types.js';
 import { applyLoadTestUpdate, expireLostLoadTest, loadTestSpec, type LoadTestUpdate } from './loadtest.js';
-import { infraRepo, syncInfraPullRequest } from './infra-pr.js';
+import { branchFor, DAY_MS, infraRepo, recoverReady, syncInfraPullRequest } from './infra-pr.js';
 import { followWindows } from './windows.js';
 import type { PlaceholderScalePort } from '../kube/placeholder-scale.js';
 import { parseCommands } from '../workshop/commands.js';
 import { evaluate, type Evaluation } from '../workshop/evaluate.js';
 import { looksLikeForm, type FormReader, type FormField } from '../workshop/form.js';
 import { formReader } from '../workshop/form-sources.js';
-import { EMPTY_STATE, encodeMarker, LOCAL_MARKER_KEY, readMarker, type MarkerKey, type MarkerSeal, type MarkerState } from '../workshop/marker.js';
+import { EMPTY_STATE, encodeMarker, LOCAL_MARKER_KEY, readMarker, type MarkerKey, type MarkerSeal, type MarkerState, type PullRequestRecord } from '../workshop/marker.js';
 import { replayCommands } from '../workshop/replay.js';
 import { labelStyle, managedLabels, type Stage } from '../workshop/readiness.js';
 import { isDone, readyRecord } from '../workshop/lifecycle.js';
@@ -116,7 +116,9 @@ export async function reconcile(configLoad: ConfigLoad, deps: ReconcileDeps): Pr
   const comments = await deps.issues.listComments();
   const now = deps.clock.now().toISOString();
   const trusted = trustedState(comments, seal);
-  let previous = expireLostLoadTest(applyLoadTestUpdate(trusted.state, deps.loadTestUpdate), now, config.policy.loadTestBudgetMinutes);
+  // State that existed and was lost: the ready PR's merge is read back from GitHub when it matters.
+  const lost = !trusted.ok && stateExisted(issue, comments, config);
+  let previous = expireLostLoadTest(applyLoadTestUpdate(lost ? { ...trusted.state, readyUnknown: true } : trusted.state, deps.loadTestUpdate), now, config.policy.loadTestBudgetMinutes);
   const authorized = await authorizedUsers(steeringCandidates(comments, trusted), config, deps.issues, log);
 
   // A first pass finds the cluster and pool the request lands on, for the adapters' look-ups.
@@ -158,12 +160,15 @@ export async function reconcile(configLoad: ConfigLoad, deps: ReconcileDeps): Pr
   if (started.state || started.section) evaluation = evaluate({ ...base, others, ...observation, sections: loadTestSection });
 
   const infraWrites: string[] = [];
+  const repo = deps.repo ?? 'unknown/unknown';
+  const lostReady = await recoverLostReady(deps, config, issue.number, evaluation.state, evaluation.plan, now);
+  const infraState = { ...evaluation.state, pullRequests: lostReady.pullRequests };
   // The scale-down needs no plan: the ready PR's record says where and what to restore.
-  const clusterName = readyRecord(evaluation.state)?.cluster ?? evaluation.plan?.cluster;
-  let infraSection: string | null = null;
-  if (deps.infraRepo && clusterName) {
+  const clusterName = readyRecord(infraState)?.cluster ?? evaluation.plan?.cluster;
+  let infraSection: string | null = lostReady.note;
+  let pullRequests = infraState.pullRequests;
+  if (deps.infraRepo && clusterName && !lostReady.note) {
     const cluster = config.clusters[clusterName];
-    const repo = deps.repo ?? 'unknown/unknown';
     const port = cluster ? await deps.infraRepo(infraRepo(config, cluster, repo)) : null;
     const step = await syncInfraPullRequest(
       {
@@ -174,7 +179,7 @@ export async function reconcile(configLoad: ConfigLoad, deps: ReconcileDeps): Pr
         stage: evaluation.readiness.stage,
         onHold: evaluation.readiness.onHold !== null,
         now,
-        state: evaluation.state,
+        state: infraState,
         // Only the hub team's /recompute costs the extra infra reads: anyone's would amplify.
         refresh: deps.refreshInfra ?? evaluation.replay.outcomes.some((o) => o.command.kind === 'recompute' && authorized.has(o.author)),
       },
@@ -183,9 +188,10 @@ export async function reconcile(configLoad: ConfigLoad, deps: ReconcileDeps): Pr
     );
     infraWrites.push(...step.writes);
     infraSection = step.section;
-    if (step.section || step.pullRequests !== evaluation.state.pullRequests) {
-      evaluation = evaluate({ ...base, others, ...observation, previous: { ...previous, pullRequests: step.pullRequests }, sections: { ...loadTestSection, infra: step.section } });
-    }
+    pullRequests = step.pullRequests;
+  }
+  if (infraSection || pullRequests !== evaluation.state.pullRequests) {
+    evaluation = evaluate({ ...base, others, ...observation, previous: { ...previous, pullRequests }, sections: { ...loadTestSection, infra: infraSection } });
   }
 
   if (deps.placeholders && evaluation.plan?.readyMode.followsWindows) {
@@ -231,14 +237,19 @@ async function closedIssue(issue: IssueSnapshot, config: Config, deps: Reconcile
   // Only approved requests can hold anything, and `done` says that nothing is held any more.
   if (!deps.infraRepo || !issue.labels.includes(config.labels.go) || issue.labels.includes(config.labels.done)) return skip('issue is closed');
   const comments = await deps.issues.listComments();
-  const { state } = trustedState(comments, seal);
+  const trusted = trustedState(comments, seal);
+  const now = deps.clock.now().toISOString();
+  const repo = deps.repo ?? 'unknown/unknown';
+  // A closed issue is never rewritten: with its marker lost, the ready PR is read back each round (one
+  // read) until nothing is held.
+  const lostReady = await recoverLostReady(deps, config, issue.number, { ...trusted.state, readyUnknown: trusted.state.readyUnknown || !trusted.ok }, null, now);
+  if (lostReady.note) deps.log.warn({ issue: issue.number }, 'closed issue: state lost and the ready-mode branch holds a PR the app does not trust; nothing scaled down');
+  const state = { ...trusted.state, pullRequests: lostReady.pullRequests };
   const ready = readyRecord(state);
   const cluster = ready?.cluster ? config.clusters[ready.cluster] : undefined;
-  const now = deps.clock.now().toISOString();
   const writes: Write[] = [];
   let pullRequests = state.pullRequests;
   if (ready && cluster) {
-    const repo = deps.repo ?? 'unknown/unknown';
     const step = await syncInfraPullRequest(
       { issue: { number: issue.number, repo }, config, plan: null, planHash: null, stage: 'go', onHold: false, now, state, refresh: deps.refreshInfra ?? false },
       await deps.infraRepo(infraRepo(config, cluster, repo)),
@@ -258,6 +269,32 @@ async function closedIssue(issue: IssueSnapshot, config: Config, deps: Reconcile
   }
   deps.log.info({ issue: issue.number, writes: writes.length }, 'reconciled a closed issue (scale-down only)');
   return { skipped: writes.length ? null : 'issue is closed', stage: null, writes, evaluation: null, loadTestToStart: null };
+}
+
+/**
+ * The ready record read back from GitHub when the marker was lost (see `recoverReady`): only while the
+ * state says so and holds no ready record, and only once it matters, from a day before the merge-by time
+ * (or at once when no plan says when that is). One read a round. The ready PR lives in the plan's
+ * cluster's infra repository; without a plan, in the one repository all configured clusters use.
+ */
+async function recoverLostReady(deps: ReconcileDeps, config: Config, issueNumber: number, state: MarkerState, plan: Plan | null, now: string): Promise<{ pullRequests: PullRequestRecord[]; note: string | null }> {
+  const none = { pullRequests: state.pullRequests, note: null };
+  if (!state.readyUnknown || readyRecord(state) || !deps.infraRepo) return none;
+  const mergeBy = plan?.readyMode.windows[0]?.start;
+  if (mergeBy && !deps.refreshInfra && Date.parse(now) < Date.parse(mergeBy) - DAY_MS) return none;
+  const repo = deps.repo ?? 'unknown/unknown';
+  const planned = plan ? config.clusters[plan.cluster] : undefined;
+  const repos = planned ? [infraRepo(config, planned, repo)] : [...new Set(Object.values(config.clusters).map((c) => infraRepo(config, c, repo)))];
+  const port = repos.length === 1 && repos[0] ? await deps.infraRepo(repos[0]) : null;
+  if (!port) return none;
+  const found = await port.findPullRequest(branchFor(issueNumber, 'ready'));
+  const recovery = recoverReady(found, found ? await port.openedByThisApp(found) : false, `${repo}#${issueNumber}`, config.infraBaseBranch);
+  return { pullRequests: recovery.ready ? [...state.pullRequests.filter((r) => r.phase !== 'ready'), recovery.ready] : state.pullRequests, note: recovery.note };
+}
+
+/** The issue had state once: the app commented on it, or it carries one of the app's stage labels. */
+function stateExisted(issue: IssueSnapshot, comments: CommentSnapshot[], config: Config): boolean {
+  return comments.some((c) => c.byThisApp) || managedLabels(config.labels).some((l) => issue.labels.includes(l));
 }
 
 /** A new `/loadtest`: record the run as running in the marker, or say why it cannot run. */

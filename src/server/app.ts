@@ -24,6 +24,8 @@ import type { ShutdownHooks } from './shutdown.js';
 export interface AppOptions {
   /** This app's id, to recognise its own comments (defaults to env APP_ID). */
   appId?: number;
+  /** This app's slug, to recognise the PRs it opened (defaults to env APP_SLUG, else asked of GitHub once). */
+  appSlug?: string;
   clock?: Clock;
   /** Compute and log every write without making it (defaults to env DRY_RUN=1). */
   dryRun?: boolean;
@@ -94,15 +96,24 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
     const lock = options.issueLock ? Promise.resolve(options.issueLock) : issueLockFromEnv();
     void lock.then((l) => app.log.info(`one reconcile per issue: ${l.description}`)).catch((error: Error) => app.log.error({ err: error.message }, 'no Lease coordination: every reconcile will fail until this is fixed'));
 
+    // The slug is asked of GitHub once per process when not configured; unknown, only GitHub's
+    // `performed_via_github_app` makes a PR the app's.
+    let slug: Promise<string | null> | null = null;
+    const configuredSlug = options.appSlug || process.env.APP_SLUG || null;
+    const appIdentity = () => ({
+      id: appId,
+      slug: () => (slug ??= configuredSlug ? Promise.resolve(configuredSlug) : app.auth().then(async (jwt) => (await jwt.rest.apps.getAuthenticated()).data?.slug ?? null).catch(() => null)),
+    });
+
     /** The infra repository: through the event's installation when it covers it, else the repository's own. */
     const infraRepoFor = (octokit: Octokit, installationOwner: string) => async (fullName: string): Promise<InfraRepoPort | null> => {
       const [owner, repo] = fullName.split('/');
       if (!owner || !repo) return null;
-      if (owner === installationOwner) return octokitInfraRepo(octokit, owner, repo);
+      if (owner === installationOwner) return octokitInfraRepo(octokit, owner, repo, appIdentity());
       try {
         const appOctokit = await app.auth();
         const { data } = await appOctokit.rest.apps.getRepoInstallation({ owner, repo });
-        return octokitInfraRepo(await app.auth(data.id), owner, repo);
+        return octokitInfraRepo(await app.auth(data.id), owner, repo, appIdentity());
       } catch {
         return null;
       }

@@ -115,6 +115,8 @@ export const pullRequestRecordSchema = z.object({
   mergeBy: z.string().optional(),
   /** When the event ends and the scale-down is due. */
   scaleDownAt: z.string().optional(),
+  /** Read back from the app's own PR on GitHub after the marker was lost (not from this marker). */
+  recovered: z.boolean().optional(),
 });
 export type PullRequestRecord = z.infer<typeof pullRequestRecordSchema>;
 
@@ -160,6 +162,11 @@ export const markerStateSchema = z.object({
    * lapse its approval).
    */
   nodeFigures: nodeFiguresSchema.nullable().default(null),
+  /**
+   * The marker was lost or failed verification once (deleted comment, edit, new secret): whether a ready
+   * PR had been merged is then read back from GitHub when it matters, since no scale-down follows otherwise.
+   */
+  readyUnknown: z.boolean().default(false),
 });
 export type MarkerState = z.infer<typeof markerStateSchema>;
 

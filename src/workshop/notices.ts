@@ -3,6 +3,7 @@ import type { ObservedNode, Plan } from '../capacity/types.js';
 import { preflightCheck } from '../kube/preflight.js';
 import { safeLogin } from '../text/escape.js';
 import type { MarkerState } from './marker.js';
+import { heldCostLine } from '../render/plan-markdown.js';
 import type { Readiness } from './readiness.js';
 import { eventEnd, readyRecord, scaleDownRecord } from './lifecycle.js';
 import type { WorkshopRequest } from './types.js';
@@ -40,6 +41,13 @@ export function noticeMarker(key: string): string {
 
 export function noticeKey(body: string): string | null {
   return /<!-- workshop-readiness:notice ([\w:.-]+) -->/.exec(body)?.[1] ?? null;
+}
+
+/** The nodes' cost for the closing summary: the event's nodes plus ready mode's warm nodes, as the status comment counts them. */
+function nodeCost(plan: Plan): string {
+  const { workshopUSD, heldUSD } = plan.cost;
+  if (workshopUSD === null || heldUSD === null) return '';
+  return `, about \\$${(workshopUSD + heldUSD).toFixed(2)} of nodes (\\$${workshopUSD.toFixed(2)} during the event + \\$${heldUSD.toFixed(2)} held warm by ready mode)`;
 }
 
 /** The notices due at `now`; the newest reminder only, so a late sweep does not post three at once. */
@@ -103,7 +111,7 @@ export function dueNotices(input: NoticeInput): Notice[] {
         '### Workshop finished',
         '',
         `The workshop ended on ${DateTime.fromISO(end).setZone(zone).toFormat('ccc d LLL yyyy HH:mm ZZZZ')}.`,
-        ...(plan ? [`- Planned: ${plan.nodes} × ${plan.instanceType} at peak, ${plan.readyMode.minNodes} warm${plan.cost.workshopUSD !== null ? `, about $${plan.cost.workshopUSD.toFixed(2)} of nodes` : ''}.`] : []),
+        ...(plan ? [`- Planned: ${plan.nodes} × ${plan.instanceType} at peak, ${plan.readyMode.minNodes} warm${nodeCost(plan)}.`, `- Ready mode (warm nodes held): ${heldCostLine(plan, zone, '\\$')}.`] : []),
         `- Ready-mode PR: ${ready ? `${ready.url} (${ready.state})` : 'none'}.`,
         `- Scale-down PR: ${down?.state === 'restored' ? 'not needed: the files were already back to their values from before ready mode' : down ? `${down.url} (${down.state})` : ready?.state === 'merged' ? 'being opened' : 'not needed: ready mode was never applied'}.`,
         '',

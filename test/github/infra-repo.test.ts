@@ -69,7 +69,7 @@ describe('infra repository adapter: PR and branch creation are never repeated bl
     expect(recorder.unmatched).toEqual([]);
     expect(scope.isDone()).toBe(true);
     expect(posts(recorder.calls, `${INFRA}/pulls`)).toHaveLength(1);
-    expect(info).toEqual({ number: 101, url: 'https://github.com/example-org/infrastructure/pull/101', state: 'open', merged: false, body: PR.body });
+    expect(info).toEqual({ number: 101, url: 'https://github.com/example-org/infrastructure/pull/101', state: 'open', merged: false, body: PR.body, base: 'main', author: { login: 'workshop-readiness[bot]', type: 'Bot' }, viaAppId: null });
   });
 
   test('422 "A pull request already exists" (a racing replica): the open PR is found and its body brought up to date, no second POST', async () => {

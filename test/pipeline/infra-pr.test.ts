@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import nock from 'nock';
 import { ProbotOctokit } from 'probot';
 import { octokitInfraRepo } from '../../src/github/infra-repo.js';
-import { syncInfraPullRequest, prMarker, type InfraStepInput } from '../../src/pipeline/infra-pr.js';
+import { syncInfraPullRequest, prMarker, recoverReady, type InfraStepInput } from '../../src/pipeline/infra-pr.js';
 import { computeInfraChange } from '../../src/infra/change.js';
 import { closedUnfinishedLister } from '../../src/pipeline/sweep.js';
 import { EMPTY_STATE, type MarkerState } from '../../src/workshop/marker.js';
@@ -229,5 +229,75 @@ describe('after the event, through the REST API (nock)', () => {
     const list = await closedUnfinishedLister(octokit(), 'example-org', 'workshops')('readiness: go', 'readiness: done');
     expect(scope.isDone()).toBe(true);
     expect(list).toEqual([{ number: 17, title: '#17' }]);
+  });
+});
+
+describe('reading a lost ready record back from the ready PR (nock, REST shapes)', () => {
+  beforeEach(() => nock.disableNetConnect());
+  afterEach(() => {
+    nock.cleanAll();
+    nock.enableNetConnect();
+  });
+
+  const ISSUE = 'example-org/infrastructure#17';
+  const readyBody = (issue = ISSUE, phase = 'ready') =>
+    `Ready mode for the workshop.\n\n<!-- workshop-readiness:pr {"issue":"${issue}","phase":"${phase}","planHash":"plan-abc","zone":"America/Chicago","cluster":"demo-cluster","pool":"n2-highmem-4","before":{"pool":{"min":0,"max":100},"placeholders":null},"mergeBy":"2027-03-10T13:30:00.000Z","scaleDownAt":"2027-03-12T23:00:00.000Z"} -->`;
+  const APP_ID = 4242;
+
+  /** The ready branch's PR as GitHub lists it, with who opened it; and whether GET /app was asked for the slug. */
+  async function readBack(user: { login: string; type: string }, extra: Record<string, unknown> = {}, body = readyBody()) {
+    const scope = nock(API);
+    scope.get(`${INFRA}/pulls`).query({ head: 'example-org:workshop-readiness/issue-17', state: 'all', per_page: 10 }).reply(200, [{ ...pull(101, 'closed', true, body), user: { ...user, id: 7, node_id: 'U_1', avatar_url: '', html_url: `https://github.com/${user.login}` }, ...extra }]);
+    let slugAsked = 0;
+    const port = octokitInfraRepo(octokit(), 'example-org', 'infrastructure', { id: APP_ID, slug: async () => (slugAsked++, 'workshop-readiness') });
+    const found = await port.findPullRequest('workshop-readiness/issue-17');
+    if (!found) throw new Error('no PR read');
+    const ours = await port.openedByThisApp(found);
+    expect(scope.isDone()).toBe(true);
+    return { found, ours, slugAsked, recovery: recoverReady(found, ours, ISSUE, 'main') };
+  }
+
+  test.each([
+    ['the app\'s bot user (slug matches, type Bot)', { login: 'workshop-readiness[bot]', type: 'Bot' }, {}, true, 1],
+    ['performed via this app (GitHub says so)', { login: 'someone', type: 'User' }, { performed_via_github_app: { id: APP_ID, slug: 'workshop-readiness' } }, true, 0],
+    ['another app\'s bot user', { login: 'other-helper[bot]', type: 'Bot' }, {}, false, 1],
+    ['a person (even one whose name looks like the bot)', { login: 'workshop-readiness[bot]', type: 'User' }, {}, false, 0],
+    ['performed via another app', { login: 'other-helper[bot]', type: 'Bot' }, { performed_via_github_app: { id: 99, slug: 'other-helper' } }, false, 1],
+  ])('%s', async (_name, user, extra, ours, slugAsked) => {
+    const read = await readBack(user, extra);
+    expect({ ours: read.ours, slugAsked: read.slugAsked }).toEqual({ ours, slugAsked });
+    expect(read.found).toMatchObject({ number: 101, state: 'closed', merged: true, base: 'main', author: { login: user.login, type: user.type } });
+    if (ours) {
+      expect(read.recovery).toEqual({
+        ready: { phase: 'ready', number: 101, url: 'https://github.com/example-org/infrastructure/pull/101', state: 'merged', planHash: 'plan-abc', cluster: 'demo-cluster', pool: 'n2-highmem-4', before: { pool: { min: 0, max: 100 }, placeholders: null }, mergeBy: '2027-03-10T13:30:00.000Z', scaleDownAt: '2027-03-12T23:00:00.000Z', recovered: true },
+        note: null,
+      });
+    } else {
+      expect(read.recovery.ready).toBeNull();
+      expect(read.recovery.note).toContain('was not opened by this app for this request');
+    }
+  });
+
+  test.each([
+    ['a marker for another issue', readyBody('example-org/infrastructure#18'), {}, 'was not opened by this app for this request'],
+    ['a scale-down PR\'s marker', readyBody(ISSUE, 'scale-down'), {}, 'was not opened by this app for this request'],
+    ['no marker at all', 'Ready mode, by hand.', {}, 'was not opened by this app for this request'],
+    ['merged into another branch', readyBody(), { base: { ref: 'staging', sha: 'b'.repeat(40) } }, 'was merged into `staging`, not `main`'],
+  ])('the app\'s own PR with %s is not read back', async (_name, body, extra, note) => {
+    const read = await readBack({ login: 'workshop-readiness[bot]', type: 'Bot' }, extra, body);
+    expect(read.recovery.ready).toBeNull();
+    expect(read.recovery.note).toContain(note);
+  });
+
+  test('the app\'s PR closed without merging is read back as closed: nothing to scale down', async () => {
+    const scope = nock(API);
+    scope.get(`${INFRA}/pulls`).query(true).reply(200, [{ ...pull(101, 'closed', false, readyBody()), user: { login: 'workshop-readiness[bot]', type: 'Bot' } }]);
+    const port = octokitInfraRepo(octokit(), 'example-org', 'infrastructure', { id: APP_ID, slug: async () => 'workshop-readiness' });
+    const found = await port.findPullRequest('workshop-readiness/issue-17');
+    expect(recoverReady(found, found ? await port.openedByThisApp(found) : false, ISSUE, 'main').ready).toMatchObject({ number: 101, state: 'closed', recovered: true });
+  });
+
+  test('no PR on the ready branch: nothing read back, nothing said', () => {
+    expect(recoverReady(null, false, ISSUE, 'main')).toEqual({ ready: null, note: null });
   });
 });

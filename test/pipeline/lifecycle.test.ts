@@ -219,18 +219,25 @@ describe.each(TRIGGERS)('a workshop\'s whole life, triggered by $name', (trigger
   });
 });
 
+/** The full request carried by sweeps alone to approval (load test recorded by hand): the ready PR 101 is open. */
+async function approvedBySweeps() {
+  const w = new World();
+  w.issue.issue.body = fullBody;
+  const at = async (iso: string, act?: () => void) => {
+    w.now = iso;
+    act?.();
+    await w.sweep();
+  };
+  await at('2027-02-08T15:00:00Z');
+  await at('2027-02-09T10:00:00Z', () => w.issue.addUserComment('alice', '/loadtest pass https://grafana.example.org/d/run-1'));
+  await at('2027-02-10T10:00:00Z', () => w.issue.addUserComment('bob', '/approve'));
+  expect(w.infra.pulls.map((p) => `${p.number}:${p.state}`)).toEqual(['101:open']);
+  return { w, at };
+}
+
 describe('a request re-planned before its event and closed during it', () => {
   test('the second ready PR starts from the warm files, yet the scale-down on the closed issue restores the original bytes', async () => {
-    const w = new World();
-    w.issue.issue.body = fullBody;
-    const at = async (iso: string, act?: () => void) => {
-      w.now = iso;
-      act?.();
-      await w.sweep();
-    };
-    await at('2027-02-08T15:00:00Z');
-    await at('2027-02-09T10:00:00Z', () => w.issue.addUserComment('alice', '/loadtest pass https://grafana.example.org/d/run-1'));
-    await at('2027-02-10T10:00:00Z', () => w.issue.addUserComment('bob', '/approve'));
+    const { w, at } = await approvedBySweeps();
     await at('2027-03-01T10:00:00Z', () => w.infra.merge(101));
     expect(w.issue.labels).toContain('readiness: go');
 
@@ -296,6 +303,106 @@ describe('a pool scaled down by hand before the app', () => {
     const writes = w.issue.writes;
     await at('2027-03-13T10:00:00Z');
     expect([w.infra.reads - reads, w.issue.writes - writes]).toEqual([0, 0]);
+  });
+});
+
+describe('the issue\'s marker lost after the ready PR was merged', () => {
+  const seal = { key: LOCAL_MARKER_KEY, scope: `${REPO}#17` };
+  const loseByDeleting = (w: World) => void w.issue.deleteComment(w.issue.statusComment()?.id ?? 0);
+  // Someone with write access edits the hidden marker: it no longer verifies.
+  const loseByEditing = (w: World) => {
+    const status = w.issue.statusComment();
+    if (status) status.body = status.body.replace('"stage":"go"', '"stage":"modeled"');
+  };
+
+  /** Approved and its ready PR merged well ahead; then the marker is lost at `lostAt` by `lose`. */
+  async function mergedThenLost(lostAt: string, lose: (w: World) => void, prepare?: (w: World) => void) {
+    const { w, at } = await approvedBySweeps();
+    await at('2027-03-01T10:00:00Z', () => (prepare ? prepare(w) : void w.infra.merge(101)));
+    expect(readyOf(w)).toMatchObject({ number: 101 });
+    await at(lostAt, () => lose(w));
+    return { w, at };
+  }
+  const readyOf = (w: World) => decodeMarker(w.issue.statusComment()?.body ?? '', seal)?.pullRequests.find((r) => r.phase === 'ready') ?? null;
+
+  test.each([
+    ['the status comment deleted a week before the event', '2027-03-02T10:00:00Z', loseByDeleting],
+    ['the status comment deleted during the event', '2027-03-11T12:00:00Z', loseByDeleting],
+    ['the marker edited by a user a week before the event', '2027-03-02T10:00:00Z', loseByEditing],
+    ['the marker edited by a user during the event', '2027-03-11T12:00:00Z', loseByEditing],
+  ])('%s: after the event exactly one scale-down PR, restoring the exact original bytes', async (_name, lostAt, lose) => {
+    const { w, at } = await mergedThenLost(lostAt, lose);
+    expect(decodeMarker(w.issue.statusComment()?.body ?? '', seal)?.commands.approval).toBeNull(); // no grant re-bound
+    // Before the merge-by time the PR is not looked up on every round.
+    if (lostAt < '2027-03-08') {
+      const reads = w.infra.reads;
+      await at('2027-03-05T10:00:00Z');
+      expect(w.infra.reads).toBe(reads);
+    }
+    await at('2027-03-12T23:15:00Z');
+    expect(w.infra.pulls.map((p) => `${p.number}:${p.merged ? 'merged' : p.state}`)).toEqual(['101:merged', '102:open']);
+    expect(w.infra.pulls[1]?.branch).toBe('workshop-readiness/issue-17-scale-down');
+    expect(readyOf(w)).toMatchObject({ number: 101, state: 'merged', recovered: true });
+    expect(w.issue.statusComment()?.body).toContain('the ready-mode record was recovered from the ready-mode PR on GitHub');
+    await at('2027-03-13T09:00:00Z');
+    expect(w.infra.pulls).toHaveLength(2);
+    await at('2027-03-13T12:00:00Z', () => void w.infra.merge(102));
+    expect(w.infra.baseFile(TFVARS)).toBe(original[TFVARS]);
+    expect(w.infra.baseFile(VALUES)).toBe(original[VALUES]);
+    expect(w.issue.labels).toContain('readiness: done');
+  });
+
+  test('lost, then the issue closed during the event: the scale-down still comes from the merged PR', async () => {
+    const { w, at } = await mergedThenLost('2027-03-11T12:00:00Z', (x) => {
+      loseByDeleting(x);
+      x.issue.issue.state = 'closed';
+    });
+    await at('2027-03-12T23:15:00Z');
+    await at('2027-03-13T09:00:00Z');
+    expect(w.infra.pulls.map((p) => `${p.number}:${p.merged ? 'merged' : p.state}`)).toEqual(['101:merged', '102:open']);
+    expect(w.issue.labels).not.toContain('readiness: done');
+    await at('2027-03-13T12:00:00Z', () => void w.infra.merge(102));
+    expect(w.infra.baseFile(TFVARS)).toBe(original[TFVARS]);
+    expect(w.issue.labels).toContain('readiness: done');
+  });
+
+  test('the PR on the ready branch was opened by someone else: nothing is scaled down, and the comment says why', async () => {
+    const { w, at } = await mergedThenLost('2027-03-11T12:00:00Z', loseByDeleting, (x) => {
+      // Not the app's: same branch and a copied marker, but another author.
+      const pr = x.infra.pulls[0];
+      if (pr) pr.author = { login: 'mallory', type: 'User' };
+      x.infra.merge(101);
+    });
+    await at('2027-03-12T23:15:00Z');
+    await at('2027-03-13T09:00:00Z');
+    expect(w.infra.pulls).toHaveLength(1);
+    expect(readyOf(w)).toBeNull();
+    expect(w.issue.statusComment()?.body).toContain('was not opened by this app for this request, so the app does not trust it and scales nothing down');
+  });
+
+  test('the app\'s ready PR was closed without merging: nothing is scaled down, and the comment says so', async () => {
+    const { w, at } = await mergedThenLost('2027-03-11T12:00:00Z', loseByDeleting, (x) => x.infra.close(101));
+    await at('2027-03-12T23:15:00Z');
+    expect(w.infra.pulls).toHaveLength(1);
+    expect(readyOf(w)).toMatchObject({ number: 101, state: 'closed', recovered: true });
+    expect(w.issue.statusComment()?.body).toContain('was not merged: nothing to scale down');
+  });
+});
+
+describe('the closing summary\'s cost', () => {
+  test('counts the warm nodes ready mode held, in the same words as the status comment', async () => {
+    const { w, at } = await approvedBySweeps();
+    await at('2027-03-01T10:00:00Z', () => void w.infra.merge(101));
+    const held = /\| Ready mode cost \| (.*) \|/.exec(w.issue.statusComment()?.body ?? '')?.[1];
+    const event = /\| Node cost of the workshop \| \\\$([\d.]+)/.exec(w.issue.statusComment()?.body ?? '')?.[1];
+    expect(held).toMatch(/^\\\$\d+\.\d\d = \d+ warm nodes/);
+    await at('2027-03-12T23:15:00Z');
+    const summary = w.issue.comments.find((c) => noticeKey(c.body) === 'closing-summary')?.body ?? '';
+    expect(summary).toContain(`- Ready mode (warm nodes held): ${held}.`);
+    const heldUSD = Number(/^\\\$([\d.]+)/.exec(held ?? '')?.[1]);
+    const total = (Number(event) + heldUSD).toFixed(2);
+    expect(heldUSD).toBeGreaterThan(0);
+    expect(summary).toContain(`about \\$${total} of nodes (\\$${event} during the event + \\$${heldUSD.toFixed(2)} held warm by ready mode)`);
   });
 });
 
