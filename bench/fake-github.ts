@@ -81,6 +81,8 @@ export class FakeGitHub {
   branches = new Map<string, Map<string, string>>();
   /** Writers of the users the permission API knows (others read). */
   writers = new Set<string>(['hub-engineer', 'hub-lead']);
+  /** The clock of the timestamps it writes: the app's own in the bench, so comments and the app's state agree. */
+  now: () => Date = () => new Date();
   /** Every broken invariant, with the moment it was seen. */
   violations: string[] = [];
   /** Load-test run ids ever recorded per issue. */
@@ -213,7 +215,7 @@ export class FakeGitHub {
       if (!found) return named('comment', NOT_FOUND);
       if (method === 'PATCH') {
         found.body = String(body.body ?? '');
-        found.updated_at = new Date().toISOString();
+        found.updated_at = this.now().toISOString();
         return named('update-comment', { status: 200, body: found });
       }
       if (method === 'DELETE') {
@@ -349,7 +351,7 @@ export class FakeGitHub {
   }
 
   private check(): void {
-    const at = new Date().toISOString();
+    const at = this.now().toISOString();
     for (const [number, list] of this.comments) {
       const status = this.statusComments(number);
       if (status.length > 1) this.violations.push(`${at} #${number}: ${status.length} status comments`);
@@ -388,7 +390,7 @@ export class FakeGitHub {
   }
 
   private comment(body: string, login: string, app: boolean): FakeComment {
-    const at = new Date().toISOString();
+    const at = this.now().toISOString();
     return { id: this.nextComment++, body, user: { login, type: app ? 'Bot' : 'User' }, created_at: at, updated_at: at, performed_via_github_app: app ? { id: this.appId, slug: APP_SLUG } : null };
   }
 

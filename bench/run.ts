@@ -22,6 +22,9 @@ import { benchPlans } from './plan.bench.js';
 
 const APP_ID = 123;
 const NOW = new Date('2027-02-01T15:00:00Z');
+/** The bench's clock: starts at NOW and runs, shared by the app and the fake GitHub's timestamps. */
+const startedAt = Date.now();
+const benchClock = { now: () => new Date(NOW.getTime() + (Date.now() - startedAt)) };
 
 /** Time spent inside GitHub requests (nock's emulated network), to report handler time without it. */
 let networkMs = 0;
@@ -56,7 +59,7 @@ async function startApp(Octokit: typeof ProbotOctokit, privateKey: string) {
   let queue: WorkQueue<never, unknown> | null = null;
   const probot = new Probot({ appId: APP_ID, privateKey, Octokit, logLevel: 'fatal' });
   await probot.load(
-    createApp({ appId: APP_ID, clock: { now: () => NOW }, sweepIntervalMinutes: 0, sweepToken: null, issueLock: singleProcess, onQueue: (q) => (queue = q as never) }),
+    createApp({ appId: APP_ID, markerSecret: 'bench-only-secret', clock: benchClock, sweepIntervalMinutes: 0, sweepToken: null, issueLock: singleProcess, onQueue: (q) => (queue = q as never) }),
   );
   return { probot, idle: () => (queue as WorkQueue<never, unknown> | null)?.idle() ?? Promise.resolve() };
 }
@@ -66,6 +69,7 @@ async function main() {
   nock.disableNetConnect();
   const github = new FakeGitHub(read('examples/workshop-readiness.yml'), APP_ID);
   github.seedInfra(path.join(packageRoot, 'examples/infra-repo'), ['terraform/gcp/projects/demo-cluster.tfvars', 'config/clusters/demo-cluster/workshop.values.yaml']);
+  github.now = benchClock.now;
   github.install();
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
   const rssAtStart = process.memoryUsage().rss / 1024 ** 2;
@@ -191,7 +195,7 @@ async function main() {
   if (github.violations.length) console.log(`\nDUPLICATES SEEN: ${github.violations.join('; ')}`);
 
   const plans = benchPlans(1000);
-  console.log(`\nPlan computation over 1,000 requests: median ${plans.medianMs.toFixed(3)} ms, p99 ${plans.p99Ms.toFixed(3)} ms per plan (target well under 1 ms)`);
+  console.log(`\nPlan computation over 1,000 requests: median ${plans.medianMs.toFixed(3)} ms, p99 ${plans.p99Ms.toFixed(3)} ms per plan (inside the handler's p99 budget of 20 ms)`);
   console.log(`\nBench finished in ${((performance.now() - benchStarted) / 1000).toFixed(0)} s.`);
 }
 
