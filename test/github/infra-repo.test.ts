@@ -1,7 +1,6 @@
 import nock from 'nock';
-import { ProbotOctokit } from 'probot';
 import { octokitInfraRepo } from '../../src/github/infra-repo.js';
-import { recordRequests } from '../support/probot.js';
+import { RetryingOctokit, recordRequests } from '../support/probot.js';
 
 const API = 'https://api.github.com';
 const INFRA = '/repos/example-org/infrastructure';
@@ -9,12 +8,6 @@ const BRANCH = 'workshop-readiness/issue-17';
 const REF_PATH = `${INFRA}/git/refs/heads%2Fworkshop-readiness%2Fissue-17`;
 const sha = (c: string) => c.repeat(40);
 
-/** The production Octokit stack with Probot's retry plugin on (1 ms waits): a blind retry would show as a second POST. */
-const RetryingOctokit = ProbotOctokit.defaults((options: Record<string, unknown>) => ({
-  ...options,
-  retry: { ...(options.retry as object), retryAfterBaseValue: 1 },
-  throttle: { ...(options.throttle as object), enabled: false },
-}));
 const infraRepo = () => octokitInfraRepo(new RetryingOctokit({ auth: { token: 'ghs_test' } }), 'example-org', 'infrastructure', { id: 4242, slug: async () => 'workshop-readiness' });
 
 const pull = (number: number, state: 'open' | 'closed', body: string) => ({
