@@ -41,7 +41,7 @@ export interface OtherWorkshop {
   windows: Array<{ start: string; end: string }>;
 }
 
-/** Live node figures read from the cluster (issue 7); beat config overrides and formulas. */
+/** Live node figures read from the cluster; they beat config overrides and formulas. */
 export interface ObservedNode extends MeasuredNode {
   readyNodes: number;
 }

@@ -1,7 +1,7 @@
 import type { ReapReport } from './sweep.js';
 import type { MeasuredNode, PoolConfig } from '../config/schema.js';
 
-/** What the cluster says about one node pool (issue 7). */
+/** What the cluster says about one node pool. */
 export interface ObservedPool extends MeasuredNode {
   readyNodes: number;
   pendingPods: number;

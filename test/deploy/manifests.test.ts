@@ -108,6 +108,11 @@ describe('the Deployment', () => {
     expect(budget.spec.minAvailable).toBeLessThan(deployment().spec.replicas);
   });
 
+  test('the pod has its service account token: the Leases are taken with it, never with a kubeconfig', () => {
+    expect(deployment().spec.template.spec.serviceAccountName).toBe('workshop-readiness');
+    expect(deployment().spec.template.spec.automountServiceAccountToken).not.toBe(false);
+  });
+
   test('the pod knows its name and namespace (Lease holder identity) from the downward API', () => {
     expect(env('POD_NAME')?.valueFrom?.fieldRef?.fieldPath).toBe('metadata.name');
     expect(env('POD_NAMESPACE')?.valueFrom?.fieldRef?.fieldPath).toBe('metadata.namespace');
@@ -126,6 +131,13 @@ describe('the Deployment', () => {
     const volumes = deployment().spec.template.spec.volumes as Obj[];
     const writable = mounts.filter((m) => !m.readOnly).map((m) => ({ path: m.mountPath, volume: volumes.find((v) => v.name === m.name) }));
     expect(writable).toEqual([{ path: '/tmp', volume: expect.objectContaining({ emptyDir: expect.anything() }) }]);
+  });
+
+  test('the folders the app reads credentials from are mounted, read-only', () => {
+    const mounts = container().volumeMounts as Obj[];
+    const kubeconfigDir = env('KUBECONFIG_DIR')?.value;
+    expect(mounts).toContainEqual(expect.objectContaining({ mountPath: kubeconfigDir, readOnly: true }));
+    expect(mounts).toContainEqual(expect.objectContaining({ mountPath: '/etc/workshop-readiness/access', readOnly: true }));
   });
 
   test('the heap cap in the Dockerfile leaves room under the memory limit', () => {

@@ -110,7 +110,7 @@ const action: fc.Arbitrary<Action> = fc.oneof(
 
 const tally = { reconciles: 0, slowest: 0, modeledOrBeyond: 0, go: 0, accepted: 0, refused: 0, invalidConfig: 0, needsInfo: 0 };
 
-describe('fuzz: the real reconcile over generated histories (issue 14)', () => {
+describe('fuzz: the real reconcile over generated histories', () => {
   test(`${TOTAL} reconciles: no throw, under ${BUDGET_MS} ms, one status comment under budget, markers round-trip, no go without an engineer`, async () => {
     // One warm-up so module loading and template compiling are not counted against the first run.
     await reconcile(configLoads[0] as ConfigLoad, { issues: new MemoryIssue({ number: 17, title: 'x', body: exampleBody, author: 'community-rep', state: 'open' }, { now: () => '2027-02-01T15:00:00Z' }, ['workshop-request']), clock: { now: () => new Date('2027-02-01T15:00:00Z') }, log: silentLogger, repo: 'example-org/infrastructure' });
