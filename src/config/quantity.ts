@@ -1,17 +1,65 @@
 /**
- * Memory sizes in the two spellings the infra files and the config use: Kubernetes resource quantities
- * (placeholder requests; `G` = 10⁹, `Gi` = 2³⁰) and KubeSpawner's byte specification (z2jh
- * `singleuser.memory`; `G` = 2³⁰). Kept below config and infra so both read memory with the same code.
+ * Kubernetes resource quantities, read with one grammar for every caller: memory sizes in the infra files
+ * and the config (placeholder requests; `G` = 10⁹, `Gi` = 2³⁰), and what the API server reports (node
+ * allocatable `29084476Ki`, `3920m`), plus KubeSpawner's byte specification (z2jh `singleuser.memory`;
+ * `G` = 2³⁰). Kept below config, infra and the kube adapter so all of them read quantities with the same code.
  * We always write Kubernetes memory with a binary suffix (`28.5Gi`, `512Mi`) because that is how people
  * write requests in z2jh values, and read back any suffix so an existing `4G` that already means the
  * right number of bytes is left alone.
  */
 
-const UNITS: Record<string, number> = {
-  '': 1,
-  k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
-  Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
-};
+/**
+ * The API server's grammar (k8s.io/apimachinery/pkg/api/resource): a signed decimal number followed by a
+ * binary-SI suffix (Ki…Ei), a decimal-SI suffix (n, u, m, "", k, M, G, T, P, E) or a decimal exponent (e3,
+ * E-2). Suffixes are case-sensitive: `m` is milli and `M` is mega, so `500m` of memory is half a byte.
+ */
+const QUANTITY = /^([+-]?)(\d+(?:\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?\d+)?$/;
+
+const DECIMAL_EXPONENT: Record<string, number> = { n: -9, u: -6, m: -3, '': 0, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
+const BINARY_POWER: Record<string, number> = { Ki: 1, Mi: 2, Gi: 3, Ti: 4, Pi: 5, Ei: 6 };
+
+/** A quantity split by the grammar: its sign as written, its digits and its suffix (`''` when none). */
+interface QuantityParts {
+  sign: '' | '+' | '-';
+  digits: string;
+  suffix: string;
+}
+
+function quantityParts(text: string): QuantityParts | null {
+  const match = QUANTITY.exec(text.trim());
+  if (!match) return null;
+  return { sign: (match[1] ?? '') as QuantityParts['sign'], digits: match[2] ?? '', suffix: match[3] ?? '' };
+}
+
+function quantityValue({ sign, digits, suffix }: QuantityParts): number {
+  const mantissa = `${sign}${digits}`;
+  const power = BINARY_POWER[suffix];
+  if (power !== undefined) return Number(mantissa) * 1024 ** power;
+  // Decimal suffixes go through the string form (`3920e-3`) so JavaScript rounds once, correctly:
+  // 3920 * 0.001 would give 3.9200000000000004.
+  const exponent = DECIMAL_EXPONENT[suffix] ?? Number(suffix.slice(1));
+  return Number(`${mantissa}e${exponent}`);
+}
+
+/** Parses any Kubernetes quantity as the API server reports it; `null` when the text is not one (callers decide what a bad value means). */
+export function parseQuantity(text: string): number | null {
+  const parts = quantityParts(text);
+  return parts ? quantityValue(parts) : null;
+}
+
+/**
+ * A quantity as people write it in values files: no sign, no trailing dot (`5.`), and only the suffixes
+ * given (`''` for none); null otherwise, or when not a quantity at all.
+ */
+export function parseWrittenQuantity(text: string, suffixes: readonly string[]): number | null {
+  const parts = quantityParts(text);
+  if (!parts || parts.sign !== '' || parts.digits.endsWith('.') || !suffixes.includes(parts.suffix)) return null;
+  return quantityValue(parts);
+}
+
+/** The suffixes a memory size may carry: bytes, decimal SI and binary SI (not milli, not an exponent). */
+const MEMORY_SUFFIXES = ['', 'k', 'M', 'G', 'T', 'P', 'E', 'Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei'] as const;
+const UNITS: Record<string, number> = Object.fromEntries(MEMORY_SUFFIXES.map((suffix) => [suffix, parseQuantity(`1${suffix}`) as number]));
 
 /** Largest memory we accept (64 TiB): far above any node, and low enough that `bytes * 100` stays exact. */
 export const MAX_MEMORY_BYTES = 2 ** 46;
@@ -32,10 +80,9 @@ export function formatMemory(bytes: number): string {
 export function parseMemory(value: unknown): number | null {
   if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? Math.ceil(value) : null;
   if (typeof value !== 'string') return null;
-  const match = /^(\d+(?:\.\d+)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/.exec(value.trim());
-  if (!match) return null;
-  const bytes = Number(match[1]) * (UNITS[match[2] ?? ''] as number);
-  // Float noise (e.g. 0.1 × 1e9) must not round a whole byte count up by one.
+  const bytes = parseWrittenQuantity(value, MEMORY_SUFFIXES);
+  if (bytes === null) return null;
+  // Float noise (e.g. 1.1 × 2³⁰) must not round a whole byte count up by one.
   return Number.isFinite(bytes) ? Math.ceil(bytes - 1e-6) : null;
 }
 

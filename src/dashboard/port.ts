@@ -1,5 +1,6 @@
 import type { ProbotOctokit } from 'probot';
 import type { TtlCache } from '../github/cache.js';
+import { NO_BLIND_RETRY } from '../github/issue-port.js';
 
 /** The dashboard issue of a repository (found by its label and the app's authorship). */
 export interface DashboardPort {
@@ -22,7 +23,7 @@ export function octokitDashboard(octokit: InstanceType<typeof ProbotOctokit>, ow
     },
     async create(title, body) {
       // No blind retry: a create that may have succeeded is found by the next sweep's find().
-      const { data } = await octokit.rest.issues.create({ owner, repo, title, body, labels: [DASHBOARD_LABEL], request: { retries: 0 } });
+      const { data } = await octokit.rest.issues.create({ owner, repo, title, body, labels: [DASHBOARD_LABEL], ...NO_BLIND_RETRY });
       try {
         await octokit.graphql('mutation($id: ID!) { pinIssue(input: { issueId: $id }) { issue { number } } }', { id: data.node_id });
       } catch {

@@ -103,6 +103,10 @@ export function octokitInfraRepo(octokit: Octokit, owner: string, repo: string, 
     const newest = [...data].sort((a, b) => b.number - a.number)[0];
     return newest ? toInfo(newest) : null;
   };
+  const openedByThisApp = async (pr: PullRequestInfo): Promise<boolean> => {
+    if (openedByApp(pr, app.id, null)) return true;
+    return pr.author.type === 'Bot' && openedByApp(pr, app.id, await app.slug());
+  };
   return {
     fullName: `${owner}/${repo}`,
     async readFile(path, ref) {
@@ -152,9 +156,9 @@ export function octokitInfraRepo(octokit: Octokit, owner: string, repo: string, 
       } catch (error) {
         if (!alreadyExists(error, /a pull request already exists/i) && !ambiguous(error)) throw error;
         // GitHub may hold the PR already (stored before a 502, or opened by a racing replica): re-read and
-        // continue with it instead of opening a second one.
+        // continue with it instead of opening a second one; only the app's own, never someone else's.
         const found = await findPullRequest(pr.branch);
-        if (found?.state !== 'open') throw error;
+        if (found?.state !== 'open' || !(await openedByThisApp(found))) throw error;
         if (found.body === pr.body) return found;
         await octokit.rest.pulls.update({ ...base, pull_number: found.number, title: pr.title, body: pr.body });
         return { ...found, body: pr.body };
@@ -163,9 +167,6 @@ export function octokitInfraRepo(octokit: Octokit, owner: string, repo: string, 
     async updatePullRequest(number, pr) {
       await octokit.rest.pulls.update({ ...base, pull_number: number, title: pr.title, body: pr.body });
     },
-    async openedByThisApp(pr) {
-      if (openedByApp(pr, app.id, null)) return true;
-      return pr.author.type === 'Bot' && openedByApp(pr, app.id, await app.slug());
-    },
+    openedByThisApp,
   };
 }

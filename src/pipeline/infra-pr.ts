@@ -8,7 +8,7 @@ import type { Logger } from './ports.js';
 import { template } from '../render/templates.js';
 import { heldCostLine, perUserLine, placeholderLine } from '../render/plan-markdown.js';
 import { applySteps } from '../infra/apply-steps.js';
-import { escapeMarkdown } from '../text/escape.js';
+import { escapeCode, escapeMarkdown } from '../text/escape.js';
 import { hiddenJson, type MarkerState, type PullRequestRecord } from '../workshop/marker.js';
 import { heldEvent, readyRecord, scaleDownRecord } from '../workshop/lifecycle.js';
 import type { Stage } from '../workshop/readiness.js';
@@ -164,7 +164,9 @@ async function readyMode(
   if (ready && ready.planHash === planHash && (ready.state !== 'open' || !input.refresh)) return keep(describe(ready));
 
   const branch = branchFor(input.issue.number, 'ready');
-  const existing = alreadyFound !== undefined ? alreadyFound : await port.findPullRequest(branch);
+  const onBranch = await ownPullRequest(port, alreadyFound !== undefined ? alreadyFound : await port.findPullRequest(branch));
+  if (!onBranch.ok) return keep(onBranch.section);
+  const { existing } = onBranch;
   const existingMarker = existing ? prMarker(existing.body) : null;
   if (existing && existing.state === 'closed' && !existing.merged) {
     return withRecord(state, { ...record('ready', existing, 'closed', planHash, ready?.before ?? {}), ...where }, [], `The ready PR ${existing.url} was closed without merging; the app does not reopen it. Reopen it, or comment \`/recompute\` after deleting the branch to get a new one.`);
@@ -201,7 +203,9 @@ async function scaleDown(input: InfraStepInput, ready: PullRequestRecord | null,
   let down = scaleDownRecord(state);
   if (down && down.state !== 'open') return keep(describe(down));
   // Whether the scale-down was merged decides `done`: read it (one call) rather than wait for a delivery.
-  const existing = await port.findPullRequest(branch);
+  const onBranch = await ownPullRequest(port, await port.findPullRequest(branch));
+  if (!onBranch.ok) return keep(onBranch.section);
+  const { existing } = onBranch;
   if (existing && (!down || existing.number === down.number) && (existing.state === 'closed' || down)) {
     down = record('scale-down', existing, existing.merged ? 'merged' : existing.state === 'open' ? 'open' : 'closed', ready.planHash, ready.before);
     state = { ...state, pullRequests: replaceRecord(state.pullRequests, down) };
@@ -234,6 +238,22 @@ async function scaleDown(input: InfraStepInput, ready: PullRequestRecord | null,
   const opened = await writePullRequest(port, { branch, base, title, body, files: change.files, existing, message: `${title}\n\nFrom ${input.issue.repo}#${input.issue.number}: restores the values recorded before ready mode.` }, options, 'scale-down');
   if (!opened.ok) return keep(opened.section);
   return withRecord(state, record('scale-down', opened.info, 'open', ready.planHash, ready.before), opened.writes, null);
+}
+
+/**
+ * A PR found on the app's own branch counts as the app's only when the app opened it (the same rule as the
+ * read-back of a lost record): anyone with write access to the infrastructure repository could open one
+ * there with a copied marker. Such a PR is never trusted or updated; while it is open the app stops and
+ * says so, and once it is closed the app opens its own PR on the branch.
+ */
+async function ownPullRequest(port: InfraRepoPort, found: PullRequestInfo | null): Promise<{ ok: true; existing: PullRequestInfo | null } | { ok: false; section: string }> {
+  if (!found || (await port.openedByThisApp(found))) return { ok: true, existing: found };
+  if (found.state === 'closed') return { ok: true, existing: null };
+  return { ok: false, section: notOpenedByApp(found) };
+}
+
+export function notOpenedByApp(pr: PullRequestInfo): string {
+  return `⚠️ The open PR ${escapeMarkdown(pr.url, 200)} on this request's branch was opened by \`${escapeCode(pr.author.login, 60)}\`, not by this app, so the app neither trusts nor updates it; close that PR and the app opens its own.`;
 }
 
 /** The ready PR's record of the values it replaced, in the shape the infra change restores. */

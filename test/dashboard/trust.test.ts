@@ -3,7 +3,7 @@ import { ProbotOctokit } from 'probot';
 import { octokitDashboard } from '../../src/dashboard/port.js';
 import { othersOnCluster, readRegistry, renderDashboard } from '../../src/dashboard/render.js';
 import type { WorkshopSummary } from '../../src/dashboard/summary.js';
-import { API, APP_ID, nockDashboard } from '../support/probot.js';
+import { API, APP_ID, REPO, RetryingOctokit, nockDashboard, recordRequests } from '../support/probot.js';
 
 const octokit = () => new ProbotOctokit({ auth: { token: 'ghs_test' }, retry: { enabled: false }, throttle: { enabled: false } });
 
@@ -68,5 +68,20 @@ describe('dashboard registry trust (finding 6)', () => {
     const scope = nockDashboard(nock(API), [restDashboardIssue(12, APP_ID)]);
     expect(await octokitDashboard(octokit(), 'example-org', 'infrastructure', null).find()).toBeNull();
     expect(scope.isDone()).toBe(true);
+  });
+});
+
+describe('dashboard creation is never repeated blindly (retry plugin on)', () => {
+  test('GitHub answers 502 to the create (it may have stored the issue): one POST, the failure raised for the next sweep to find it', async () => {
+    const scope = nock(API);
+    const recorder = recordRequests(scope);
+    scope.post(`${REPO}/issues`, { title: 'Workshop readiness dashboard', body: 'registry', labels: ['workshop-readiness: dashboard'] }).reply(502, { message: 'Server Error' });
+
+    const dashboard = octokitDashboard(new RetryingOctokit({ auth: { token: 'ghs_test' } }), 'example-org', 'infrastructure', APP_ID);
+    await expect(dashboard.create('Workshop readiness dashboard', 'registry')).rejects.toMatchObject({ status: 502 });
+
+    recorder.stop();
+    expect(recorder.unmatched).toEqual([]);
+    expect(recorder.calls.filter((c) => c.method === 'POST')).toHaveLength(1);
   });
 });

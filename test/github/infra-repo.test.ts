@@ -1,7 +1,6 @@
 import nock from 'nock';
-import { ProbotOctokit } from 'probot';
 import { octokitInfraRepo } from '../../src/github/infra-repo.js';
-import { recordRequests } from '../support/probot.js';
+import { RetryingOctokit, recordRequests } from '../support/probot.js';
 
 const API = 'https://api.github.com';
 const INFRA = '/repos/example-org/infrastructure';
@@ -9,13 +8,7 @@ const BRANCH = 'workshop-readiness/issue-17';
 const REF_PATH = `${INFRA}/git/refs/heads%2Fworkshop-readiness%2Fissue-17`;
 const sha = (c: string) => c.repeat(40);
 
-/** The production Octokit stack with Probot's retry plugin on (1 ms waits): a blind retry would show as a second POST. */
-const RetryingOctokit = ProbotOctokit.defaults((options: Record<string, unknown>) => ({
-  ...options,
-  retry: { ...(options.retry as object), retryAfterBaseValue: 1 },
-  throttle: { ...(options.throttle as object), enabled: false },
-}));
-const infraRepo = () => octokitInfraRepo(new RetryingOctokit({ auth: { token: 'ghs_test' } }), 'example-org', 'infrastructure');
+const infraRepo = () => octokitInfraRepo(new RetryingOctokit({ auth: { token: 'ghs_test' } }), 'example-org', 'infrastructure', { id: 4242, slug: async () => 'workshop-readiness' });
 
 const pull = (number: number, state: 'open' | 'closed', body: string) => ({
   url: `${API}${INFRA}/pulls/${number}`, id: 900 + number, number, state, title: 'Ready mode for workshop #17', body,
@@ -88,6 +81,20 @@ describe('infra repository adapter: PR and branch creation are never repeated bl
     expect(posts(recorder.calls, `${INFRA}/pulls`)).toHaveLength(1);
     expect(patched).toEqual({ title: PR.title, body: PR.body });
     expect(info).toMatchObject({ number: 101, state: 'open', body: PR.body });
+  });
+
+  test('422 "A pull request already exists" but the open PR on the branch is someone else\'s: raised, that PR is not touched', async () => {
+    const scope = nock(API);
+    const recorder = recordRequests(scope);
+    scope.post(`${INFRA}/pulls`).reply(422, prExists);
+    scope.get(`${INFRA}/pulls`).query(listQuery).reply(200, [{ ...pull(101, 'open', 'copied marker'), user: { login: 'platform-engineer', type: 'User' }, performed_via_github_app: null }]);
+
+    await expect(infraRepo().openPullRequest(PR)).rejects.toMatchObject({ status: 422 });
+
+    recorder.stop();
+    expect(recorder.unmatched).toEqual([]);
+    expect(scope.isDone()).toBe(true);
+    expect(recorder.calls.filter((c) => c.method === 'PATCH')).toEqual([]);
   });
 
   test.each([

@@ -1,21 +1,10 @@
 import nock from 'nock';
-import { ProbotOctokit } from 'probot';
 import { Metrics } from '../../src/server/metrics.js';
 import type { Timers } from '../../src/server/queue.js';
-import { API, REPO, fixedClock, nockCreateLabel, nockIssueReads, payload, recordRequests, restComment, restLabel, testProbot } from '../support/probot.js';
+import { API, REPO, RetryingOctokit, fixedClock, nockCreateLabel, nockIssueReads, payload, recordRequests, restComment, restLabel, testProbot } from '../support/probot.js';
 
 const opened = payload<{ issue: Record<string, unknown> }>('issues.opened');
 const MODELED = ['readiness: modeled', '1d76db', 'Workshop request: capacity plan fits with no blocking risk'] as const;
-
-/**
- * The production Octokit stack with Probot's retry plugin on (short waits), throttling off: its write
- * spacing is real seconds and is not what these tests are about.
- */
-const RetryingOctokit = ProbotOctokit.defaults((options: Record<string, unknown>) => ({
-  ...options,
-  retry: { ...(options.retry as object), retryAfterBaseValue: 1 },
-  throttle: { ...(options.throttle as object), enabled: false },
-}));
 
 /** Backoff timers that fire at once but remember what they were asked to wait. */
 function immediateTimers() {

@@ -1,43 +1,13 @@
-import { cpuQuantity, memoryQuantity, parseQuantity } from '../../src/kube/quantity.js';
+import { cpuQuantity, memoryQuantity, quantityOf } from '../../src/kube/quantity.js';
 
-describe('parseQuantity', () => {
+describe('quantityOf (resource maps from the API server)', () => {
   test.each([
-    // CPU as nodes and pods report it
-    ['3920m', 3.92],
-    ['4', 4],
-    ['100m', 0.1],
-    ['250000000n', 0.25],
-    ['1500u', 0.0015],
-    ['0.5', 0.5],
-    ['.5', 0.5],
-    ['5.', 5],
-    // memory
-    ['29085844Ki', 29_783_904_256],
-    ['32880900Ki', 33_670_041_600],
-    ['1.5Gi', 1_610_612_736],
-    ['6979321856', 6_979_321_856],
-    ['500M', 500_000_000],
-    ['1Ti', 1024 ** 4],
-    ['2k', 2000],
-    // decimal exponents
-    ['1e3', 1000],
-    ['1E3', 1000],
-    ['12e-3', 0.012],
-    ['+1.5e+2', 150],
-    ['-2Mi', -2 * 1024 ** 2],
-    ['0', 0],
-  ])('%s → %d', (text, expected) => {
-    expect(parseQuantity(text)).toBe(expected);
-  });
-
-  test.each(['', 'Gi', '1.5 Gi', '1GB', '1gi', '1KI', 'abc', '1..5', '1e', '0x10', '1m1'])('"%s" is not a quantity', (text) => {
-    expect(parseQuantity(text)).toBeNull();
-  });
-
-  test('m is milli, M is mega (case matters)', () => {
-    expect(parseQuantity('500m')).toBe(0.5);
-    expect(parseQuantity('500M')).toBe(5e8);
-  });
+    [{ cpu: '3920m', memory: '29084476Ki' }, 'cpu', 3.92],
+    [{ cpu: '3920m', memory: '29084476Ki' }, 'memory', 29_084_476 * 1024],
+    [{ cpu: '3920m' }, 'memory', 0],
+    [undefined, 'cpu', 0],
+    [{ cpu: 'lots' }, 'cpu', 0],
+  ])('%j %s → %d', (map, resource, expected) => expect(quantityOf(map, resource)).toBe(expected));
 });
 
 describe('quantities for pod specs', () => {

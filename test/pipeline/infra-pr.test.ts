@@ -25,6 +25,9 @@ const pull = (number: number, state: 'open' | 'closed', merged: boolean, body = 
 });
 
 const octokit = () => new ProbotOctokit({ auth: { token: 'ghs_test' }, retry: { enabled: false }, throttle: { enabled: false } });
+const APP_ID = 4242;
+/** The infra repo as this app (id 4242, slug workshop-readiness) sees it. */
+const infraPort = () => octokitInfraRepo(octokit(), 'example-org', 'infrastructure', { id: APP_ID, slug: async () => 'workshop-readiness' });
 const input = (state: MarkerState = EMPTY_STATE, overrides: Partial<InfraStepInput> = {}): InfraStepInput => ({
   issue: { number: 17, repo: 'example-org/infrastructure' },
   config: exampleConfig(),
@@ -64,7 +67,7 @@ describe('ready-mode PR through the Git Data API (nock, REST shapes)', () => {
     scope.post(`${INFRA}/git/refs`, { ref: 'refs/heads/workshop-readiness/issue-17', sha: 'e'.repeat(40) }).reply(201, { ref: 'refs/heads/workshop-readiness/issue-17' });
     scope.post(`${INFRA}/pulls`, (body) => ((prBody = body.body), body.head === 'workshop-readiness/issue-17' && body.base === 'main')).reply(201, pull(101, 'open', false));
 
-    const result = await syncInfraPullRequest(input(), octokitInfraRepo(octokit(), 'example-org', 'infrastructure'), { dryRun: false, log: silentLogger });
+    const result = await syncInfraPullRequest(input(), infraPort(), { dryRun: false, log: silentLogger });
 
     expect(scope.isDone()).toBe(true);
     expect(tree?.base_tree).toBe('c'.repeat(40));
@@ -91,14 +94,14 @@ describe('ready-mode PR through the Git Data API (nock, REST shapes)', () => {
     first.post(`${INFRA}/git/commits`).reply(201, { sha: 'e'.repeat(40) });
     first.patch(/git\/refs/).reply(200, {});
     first.post(`${INFRA}/pulls`, (b) => ((body = b.body), true)).reply(201, pull(101, 'open', false));
-    const created = await syncInfraPullRequest(input(), octokitInfraRepo(octokit(), 'example-org', 'infrastructure'), { dryRun: false, log: silentLogger });
+    const created = await syncInfraPullRequest(input(), infraPort(), { dryRun: false, log: silentLogger });
 
     const again = nock(API);
     again.get(`${INFRA}/pulls`).query(true).reply(200, [pull(101, 'open', false, body)]);
     nockBaseFiles(again);
     for (const file of tree) again.get(`${INFRA}/contents/${encodeURIComponent(file.path)}`).query({ ref: 'workshop-readiness/issue-17' }).reply(200, contents(file.path, file.content));
     const state = { ...EMPTY_STATE, pullRequests: created.pullRequests };
-    const result = await syncInfraPullRequest(input(state, { refresh: true }), octokitInfraRepo(octokit(), 'example-org', 'infrastructure'), { dryRun: false, log: silentLogger });
+    const result = await syncInfraPullRequest(input(state, { refresh: true }), infraPort(), { dryRun: false, log: silentLogger });
     expect(again.isDone()).toBe(true);
     expect(result.writes).toEqual([]);
     expect(result.section).toContain('open, waiting for review');
@@ -107,7 +110,7 @@ describe('ready-mode PR through the Git Data API (nock, REST shapes)', () => {
   test('a merged PR for the current plan is recorded as merged, nothing written', async () => {
     const scope = nock(API);
     scope.get(`${INFRA}/pulls`).query(true).reply(200, [pull(101, 'closed', true, '<!-- workshop-readiness:pr {"issue":"example-org/infrastructure#17","phase":"ready","planHash":"plan-abc"} -->')]);
-    const result = await syncInfraPullRequest(input(), octokitInfraRepo(octokit(), 'example-org', 'infrastructure'), { dryRun: false, log: silentLogger });
+    const result = await syncInfraPullRequest(input(), infraPort(), { dryRun: false, log: silentLogger });
     expect(scope.isDone()).toBe(true);
     expect(result.pullRequests[0]).toMatchObject({ number: 101, state: 'merged' });
     expect(result.section).toContain('merged ✅');
@@ -116,7 +119,7 @@ describe('ready-mode PR through the Git Data API (nock, REST shapes)', () => {
   test('a PR closed without merging is not reopened; the comment says so', async () => {
     const scope = nock(API);
     scope.get(`${INFRA}/pulls`).query(true).reply(200, [pull(101, 'closed', false)]);
-    const result = await syncInfraPullRequest(input(), octokitInfraRepo(octokit(), 'example-org', 'infrastructure'), { dryRun: false, log: silentLogger });
+    const result = await syncInfraPullRequest(input(), infraPort(), { dryRun: false, log: silentLogger });
     expect(scope.isDone()).toBe(true);
     expect(result.writes).toEqual([]);
     expect(result.section).toContain('closed without merging; the app does not reopen it');
@@ -129,7 +132,7 @@ describe('ready-mode PR through the Git Data API (nock, REST shapes)', () => {
     scope.get(`${INFRA}/git/ref/heads%2Fmain`).reply(200, { object: { sha: 'b'.repeat(40) } });
     scope.get(`${INFRA}/git/commits/${'b'.repeat(40)}`).reply(200, { tree: { sha: 'c'.repeat(40) } });
     scope.post(`${INFRA}/git/trees`).reply(403, { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest/git/trees#create-a-tree', status: '403' });
-    const result = await syncInfraPullRequest(input(), octokitInfraRepo(octokit(), 'example-org', 'infrastructure'), { dryRun: false, log: silentLogger });
+    const result = await syncInfraPullRequest(input(), infraPort(), { dryRun: false, log: silentLogger });
     expect(nock.pendingMocks()).toEqual([]);
     expect(result.writes).toEqual([]);
     expect(result.pullRequests).toEqual([]);
@@ -148,7 +151,7 @@ describe('ready-mode PR through the Git Data API (nock, REST shapes)', () => {
     const scope = nock(API);
     scope.get(`${INFRA}/pulls`).query(true).reply(200, []);
     nockBaseFiles(scope);
-    const result = await syncInfraPullRequest(input(EMPTY_STATE, { config }), octokitInfraRepo(octokit(), 'example-org', 'infrastructure'), { dryRun: false, log: silentLogger });
+    const result = await syncInfraPullRequest(input(EMPTY_STATE, { config }), infraPort(), { dryRun: false, log: silentLogger });
     expect(scope.isDone()).toBe(true);
     expect(result.section).toMatch(/^⛔ No ready PR: terraform\/gcp\/projects\/demo-cluster.tfvars: .*n2-highmem-99/);
     expect(result.writes).toEqual([]);
@@ -157,6 +160,68 @@ describe('ready-mode PR through the Git Data API (nock, REST shapes)', () => {
   test('not go yet, or on hold → nothing at all', async () => {
     expect((await syncInfraPullRequest(input(EMPTY_STATE, { stage: 'load-tested' }), null, { dryRun: false, log: silentLogger })).section).toBeNull();
     expect((await syncInfraPullRequest(input(EMPTY_STATE, { onHold: true }), null, { dryRun: false, log: silentLogger })).section).toBeNull();
+  });
+});
+
+describe('a PR on the app\'s branch that this app did not open is never trusted or updated (nock, REST shapes)', () => {
+  beforeEach(() => nock.disableNetConnect());
+  afterEach(() => {
+    nock.cleanAll();
+    nock.enableNetConnect();
+  });
+
+  const COPIED = '<!-- workshop-readiness:pr {"issue":"example-org/infrastructure#17","phase":"ready","planHash":"plan-abc"} -->';
+  const strangers: Array<[string, { login: string; type: string }, Record<string, unknown>]> = [
+    ['a person with write access', { login: 'platform-engineer', type: 'User' }, { performed_via_github_app: null }],
+    ['a person named like the bot', { login: 'workshop-readiness[bot]', type: 'User' }, { performed_via_github_app: null }],
+    ['another app\'s bot', { login: 'other-helper[bot]', type: 'Bot' }, { performed_via_github_app: { id: 99, slug: 'other-helper', name: 'Other helper' } }],
+  ];
+  const byStranger = (number: number, state: 'open' | 'closed', merged: boolean, user: { login: string; type: string }, extra: Record<string, unknown>, body = COPIED) =>
+    ({ ...pull(number, state, merged, body), user: { ...user, id: 7, node_id: 'U_7', avatar_url: '', html_url: `https://github.com/${user.login}` }, ...extra });
+
+  test.each(strangers)('merged with a copied marker, by %s: not recorded as ready mode applied; the app opens its own PR', async (_name, user, extra) => {
+    const scope = nock(API);
+    scope.get(`${INFRA}/pulls`).query({ head: 'example-org:workshop-readiness/issue-17', state: 'all', per_page: 10 }).reply(200, [byStranger(101, 'closed', true, user, extra)]);
+    nockBaseFiles(scope);
+    scope.get(`${INFRA}/git/ref/heads%2Fmain`).reply(200, { ref: 'refs/heads/main', object: { sha: 'b'.repeat(40), type: 'commit' } });
+    scope.get(`${INFRA}/git/commits/${'b'.repeat(40)}`).reply(200, { sha: 'b'.repeat(40), tree: { sha: 'c'.repeat(40) } });
+    scope.post(`${INFRA}/git/trees`).reply(201, { sha: 'd'.repeat(40), tree: [] });
+    scope.post(`${INFRA}/git/commits`).reply(201, { sha: 'e'.repeat(40) });
+    scope.patch(`${INFRA}/git/refs/heads%2Fworkshop-readiness%2Fissue-17`, { sha: 'e'.repeat(40), force: true }).reply(200, { ref: 'refs/heads/workshop-readiness/issue-17' });
+    scope.post(`${INFRA}/pulls`).reply(201, pull(102, 'open', false));
+
+    const result = await syncInfraPullRequest(input(), infraPort(), { dryRun: false, log: silentLogger });
+
+    expect(scope.isDone()).toBe(true);
+    expect(result.pullRequests).toEqual([expect.objectContaining({ phase: 'ready', number: 102, state: 'open' })]);
+    expect(result.writes).toEqual(['commit', 'open-pr']);
+  });
+
+  test.each(strangers)('open with a copied marker, by %s: not updated, nothing written, the comment says why', async (_name, user, extra) => {
+    const scope = nock(API);
+    scope.get(`${INFRA}/pulls`).query(true).reply(200, [byStranger(101, 'open', false, user, extra, `An older plan. ${COPIED}`)]);
+
+    const result = await syncInfraPullRequest(input(), infraPort(), { dryRun: false, log: silentLogger });
+
+    expect(scope.isDone()).toBe(true);
+    expect(result.writes).toEqual([]);
+    expect(result.pullRequests).toEqual([]);
+    expect(result.section).toBe(`⚠️ The open PR https://github.com/example-org/infrastructure/pull/101 on this request's branch was opened by \`${user.login}\`, not by this app, so the app neither trusts nor updates it; close that PR and the app opens its own.`);
+  });
+
+  test('the author\'s login is shown as code, never as markdown or a mention', async () => {
+    const scope = nock(API);
+    scope.get(`${INFRA}/pulls`).query(true).reply(200, [byStranger(101, 'open', false, { login: 'x`](evil) @team --> ', type: 'User' }, {})]);
+    const result = await syncInfraPullRequest(input(), infraPort(), { dryRun: false, log: silentLogger });
+    expect(result.section).toContain("opened by `x'](evil) @team -\u200d->`, not by this app");
+  });
+
+  test('the app\'s own PR performed via the app (GitHub says so) is still trusted, not refused', async () => {
+    const scope = nock(API);
+    scope.get(`${INFRA}/pulls`).query(true).reply(200, [byStranger(101, 'closed', true, { login: 'someone', type: 'User' }, { performed_via_github_app: { id: APP_ID, slug: 'workshop-readiness', name: 'Workshop readiness' } })]);
+    const result = await syncInfraPullRequest(input(), infraPort(), { dryRun: false, log: silentLogger });
+    expect(scope.isDone()).toBe(true);
+    expect(result.pullRequests[0]).toMatchObject({ number: 101, state: 'merged' });
   });
 });
 
@@ -195,7 +260,7 @@ describe('after the event, through the REST API (nock)', () => {
     scope.post(`${INFRA}/pulls`, (b) => ((body = b.body), b.head === 'workshop-readiness/issue-17-scale-down')).reply(201, pull(102, 'open', false));
 
     const state = { ...EMPTY_STATE, pullRequests: [record] };
-    const result = await syncInfraPullRequest(input(state, { plan: null, planHash: null, now: '2027-03-12T23:30:00Z' }), octokitInfraRepo(octokit(), 'example-org', 'infrastructure'), { dryRun: false, log: silentLogger });
+    const result = await syncInfraPullRequest(input(state, { plan: null, planHash: null, now: '2027-03-12T23:30:00Z' }), infraPort(), { dryRun: false, log: silentLogger });
 
     expect(scope.isDone()).toBe(true);
     expect(Object.fromEntries(tree.map((t) => [t.path, t.content]))).toEqual({ [TFVARS]: example(TFVARS), [VALUES]: example(VALUES) });
@@ -207,15 +272,28 @@ describe('after the event, through the REST API (nock)', () => {
     const { record } = warm();
     const scope = nock(API);
     scope.get(`${INFRA}/pulls`).query(true).reply(200, [pull(101, 'open', false)]);
-    const result = await syncInfraPullRequest(input({ ...EMPTY_STATE, pullRequests: [record] }, { plan: null, planHash: null, now: '2027-03-12T23:30:00Z' }), octokitInfraRepo(octokit(), 'example-org', 'infrastructure'), { dryRun: false, log: silentLogger });
+    const result = await syncInfraPullRequest(input({ ...EMPTY_STATE, pullRequests: [record] }, { plan: null, planHash: null, now: '2027-03-12T23:30:00Z' }), infraPort(), { dryRun: false, log: silentLogger });
     expect(scope.isDone()).toBe(true);
     expect(result.writes).toEqual([]);
     expect(result.section).toBe('The event has ended and the ready-mode PR https://github.com/example-org/infrastructure/pull/101 was not merged: nothing to scale down.');
   });
 
+  test('an open PR on the scale-down branch that this app did not open is not taken as the scale-down: nothing written, said in the comment', async () => {
+    const { record } = warm();
+    const scope = nock(API);
+    scope.get(`${INFRA}/pulls`).query({ head: 'example-org:workshop-readiness/issue-17-scale-down', state: 'all', per_page: 10 })
+      .reply(200, [{ ...pull(102, 'open', false, '<!-- workshop-readiness:pr {"issue":"example-org/infrastructure#17","phase":"scale-down","planHash":"plan-abc"} -->'), user: { login: 'platform-engineer', type: 'User' }, performed_via_github_app: null }]);
+    const state = { ...EMPTY_STATE, pullRequests: [{ ...record, state: 'merged' as const }] };
+    const result = await syncInfraPullRequest(input(state, { plan: null, planHash: null, now: '2027-03-12T23:30:00Z' }), infraPort(), { dryRun: false, log: silentLogger });
+    expect(scope.isDone()).toBe(true);
+    expect(result.writes).toEqual([]);
+    expect(result.pullRequests.map((r) => `${r.phase}:${r.number}:${r.state}`)).toEqual(['ready:101:merged']);
+    expect(result.section).toContain('https://github.com/example-org/infrastructure/pull/102 on this request\'s branch was opened by `platform-engineer`, not by this app');
+  });
+
   test('weeks before the event nothing is read: the record is enough', async () => {
     const { record } = warm();
-    const result = await syncInfraPullRequest(input({ ...EMPTY_STATE, pullRequests: [record] }, { planHash: 'plan-abc' }), octokitInfraRepo(octokit(), 'example-org', 'infrastructure'), { dryRun: false, log: silentLogger });
+    const result = await syncInfraPullRequest(input({ ...EMPTY_STATE, pullRequests: [record] }, { planHash: 'plan-abc' }), infraPort(), { dryRun: false, log: silentLogger });
     expect(nock.pendingMocks()).toEqual([]);
     expect(result.section).toContain('open, waiting for review');
   });
@@ -242,7 +320,6 @@ describe('reading a lost ready record back from the ready PR (nock, REST shapes)
   const ISSUE = 'example-org/infrastructure#17';
   const readyBody = (issue = ISSUE, phase = 'ready') =>
     `Ready mode for the workshop.\n\n<!-- workshop-readiness:pr {"issue":"${issue}","phase":"${phase}","planHash":"plan-abc","zone":"America/Chicago","cluster":"demo-cluster","pool":"n2-highmem-4","before":{"pool":{"min":0,"max":100},"placeholders":null},"mergeBy":"2027-03-10T13:30:00.000Z","scaleDownAt":"2027-03-12T23:00:00.000Z"} -->`;
-  const APP_ID = 4242;
 
   /** The ready branch's PR as GitHub lists it, with who opened it; and whether GET /app was asked for the slug. */
   async function readBack(user: { login: string; type: string }, extra: Record<string, unknown> = {}, body = readyBody()) {

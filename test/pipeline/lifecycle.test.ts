@@ -306,8 +306,11 @@ describe('a pool scaled down by hand before the app', () => {
   });
 });
 
+const seal = { key: LOCAL_MARKER_KEY, scope: `${REPO}#17` };
+/** The ready-mode record in the issue's (verified) marker. */
+const readyOf = (w: World) => decodeMarker(w.issue.statusComment()?.body ?? '', seal)?.pullRequests.find((r) => r.phase === 'ready') ?? null;
+
 describe('the issue\'s marker lost after the ready PR was merged', () => {
-  const seal = { key: LOCAL_MARKER_KEY, scope: `${REPO}#17` };
   const loseByDeleting = (w: World) => void w.issue.deleteComment(w.issue.statusComment()?.id ?? 0);
   // Someone with write access edits the hidden marker: it no longer verifies.
   const loseByEditing = (w: World) => {
@@ -323,7 +326,6 @@ describe('the issue\'s marker lost after the ready PR was merged', () => {
     await at(lostAt, () => lose(w));
     return { w, at };
   }
-  const readyOf = (w: World) => decodeMarker(w.issue.statusComment()?.body ?? '', seal)?.pullRequests.find((r) => r.phase === 'ready') ?? null;
 
   test.each([
     ['the status comment deleted a week before the event', '2027-03-02T10:00:00Z', loseByDeleting],
@@ -427,5 +429,48 @@ describe('closed issues the sweep stops looking at', () => {
     expect([...w.issue.labels].sort()).toEqual([...labels].sort());
     expect(w.issue.comments.map((c) => c.body)).toEqual(comments);
     expect(w.infra.pulls).toEqual([]);
+  });
+});
+
+describe('a PR on the ready branch that this app did not open, through the real reconcile', () => {
+  /** A world a day before approval, where mallory has opened a PR on the app's ready branch with `body`. */
+  async function withStrangersPr(body: string, merged: boolean) {
+    const w = new World();
+    w.issue.issue.body = fullBody;
+    const at = async (iso: string, act?: () => void) => {
+      w.now = iso;
+      act?.();
+      await w.sweep();
+    };
+    await at('2027-02-08T15:00:00Z');
+    await at('2027-02-09T10:00:00Z', () => w.issue.addUserComment('alice', '/loadtest pass https://grafana.example.org/d/run-1'));
+    const theirs = await w.infra.openPullRequest({ branch: 'workshop-readiness/issue-17', base: 'main', title: 'Ready mode for workshop #17', body });
+    const pr = w.infra.pulls.find((p) => p.number === theirs.number);
+    if (pr) pr.author = { login: 'mallory', type: 'User' };
+    if (merged) w.infra.merge(theirs.number);
+    return { w, at, theirs };
+  }
+
+  test('merged with the marker copied from the app\'s own PR: ready mode is not recorded as applied; the app opens its own PR', async () => {
+    const { w: original } = await approvedBySweeps();
+    const copied = original.infra.pulls[0]?.body ?? '';
+    expect(copied).toContain('<!-- workshop-readiness:pr ');
+    const { w, at, theirs } = await withStrangersPr(copied, true);
+    await at('2027-02-10T10:00:00Z', () => w.issue.addUserComment('bob', '/approve'));
+    expect(w.infra.pulls.map((p) => `${p.number}:${p.author.login}:${p.merged ? 'merged' : p.state}`)).toEqual([`${theirs.number}:mallory:merged`, `${theirs.number + 1}:workshop-readiness[bot]:open`]);
+    expect(readyOf(w)).toMatchObject({ number: theirs.number + 1, state: 'open' });
+  });
+
+  test('open: never updated, the comment says why; once it is closed the app opens its own', async () => {
+    const { w, at, theirs } = await withStrangersPr('Warming the pool by hand.', false);
+    await at('2027-02-10T10:00:00Z', () => w.issue.addUserComment('bob', '/approve'));
+    expect(w.infra.pulls.map((p) => `${p.number}:${p.state}:${p.body}`)).toEqual([`${theirs.number}:open:Warming the pool by hand.`]);
+    expect(w.infra.branches.has('workshop-readiness/issue-17')).toBe(false);
+    expect(readyOf(w)).toBeNull();
+    expect(w.issue.statusComment()?.body).toContain(`⚠️ The open PR ${theirs.url} on this request's branch was opened by \`mallory\`, not by this app, so the app neither trusts nor updates it`);
+    await at('2027-02-11T10:00:00Z', () => w.infra.close(theirs.number));
+    expect(w.infra.pulls.map((p) => `${p.number}:${p.author.login}:${p.state}`)).toEqual([`${theirs.number}:mallory:closed`, `${theirs.number + 1}:workshop-readiness[bot]:open`]);
+    expect(readyOf(w)).toMatchObject({ number: theirs.number + 1, state: 'open' });
+    expect(w.issue.statusComment()?.body).not.toContain('not by this app');
   });
 });

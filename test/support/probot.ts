@@ -34,6 +34,16 @@ export const QuietOctokit = ProbotOctokit.defaults((options: Record<string, unkn
 }));
 
 /**
+ * The production Octokit stack with Probot's retry plugin on (1 ms waits), throttling off (its write
+ * spacing is real seconds): a blind retry of a create shows as a second POST.
+ */
+export const RetryingOctokit = ProbotOctokit.defaults((options: Record<string, unknown>) => ({
+  ...options,
+  retry: { ...(options.retry as object), retryAfterBaseValue: 1 },
+  throttle: { ...(options.throttle as object), enabled: false },
+}));
+
+/**
  * A real Probot instance running the app, with retries and throttling off so nock sees every call
  * once. `receive` resolves once the work queue has run what the delivery enqueued, and rejects with
  * the reconcile's error if it failed (no retry in tests: one attempt).

@@ -1,4 +1,6 @@
-/** Kubernetes CPU quantities, as far as placeholder requests need them; memory sizes live in config/quantity. */
+/** Kubernetes CPU quantities, as far as placeholder requests need them; the grammar and memory sizes live in config/quantity. */
+
+import { parseWrittenQuantity } from '../../config/quantity.js';
 
 export { MAX_MEMORY_BYTES, formatMemory, formatSpawnerBytes, parseMemory, parseSpawnerBytes } from '../../config/quantity.js';
 
@@ -8,11 +10,7 @@ const MILLI = 1000;
 /** CPU cores meant by a quantity (`3.5`, `"500m"`, `"2"`); null when not a quantity. */
 export function parseCpu(value: unknown): number | null {
   if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value : null;
-  if (typeof value !== 'string') return null;
-  const match = /^(\d+(?:\.\d+)?|\.\d+)(m)?$/.exec(value.trim());
-  if (!match) return null;
-  const n = Number(match[1]);
-  return match[2] === 'm' ? n / MILLI : n;
+  return typeof value === 'string' ? parseWrittenQuantity(value, ['', 'm']) : null;
 }
 
 /** True when two CPU amounts are the same to the millicore, the precision Kubernetes keeps. */
