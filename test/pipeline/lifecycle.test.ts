@@ -67,6 +67,13 @@ class World {
     await this.runLoadTest(result.loadTestToStart);
   }
 
+  /** Moves the clock to `iso`, lets `act` happen there, then sweeps. */
+  async sweepAt(iso: string, act?: () => unknown) {
+    this.now = iso;
+    await act?.();
+    await this.sweep();
+  }
+
   async sweep() {
     const started: Array<ReconcileResult['loadTestToStart']> = [];
     const report = await sweepRepository({
@@ -223,11 +230,7 @@ describe.each(TRIGGERS)('a workshop\'s whole life, triggered by $name', (trigger
 async function approvedBySweeps() {
   const w = new World();
   w.issue.issue.body = fullBody;
-  const at = async (iso: string, act?: () => void) => {
-    w.now = iso;
-    act?.();
-    await w.sweep();
-  };
+  const at = (iso: string, act?: () => unknown) => w.sweepAt(iso, act);
   await at('2027-02-08T15:00:00Z');
   await at('2027-02-09T10:00:00Z', () => w.issue.addUserComment('alice', '/loadtest pass https://grafana.example.org/d/run-1'));
   await at('2027-02-10T10:00:00Z', () => w.issue.addUserComment('bob', '/approve'));
@@ -281,11 +284,7 @@ describe('a pool scaled down by hand before the app', () => {
   test('no scale-down PR, said once; the request is done and the infra repository is not read again', async () => {
     const w = new World();
     w.issue.issue.body = fullBody;
-    const at = async (iso: string, act?: () => Promise<void> | void) => {
-      w.now = iso;
-      await act?.();
-      await w.sweep();
-    };
+    const at = (iso: string, act?: () => unknown) => w.sweepAt(iso, act);
     await at('2027-02-08T14:00:00Z'); // opened: the status comment shows the plan the commands bind to
     await at('2027-02-08T15:00:00Z', () => void w.issue.addUserComment('alice', '/loadtest pass https://grafana.example.org/d/run-1'));
     await at('2027-02-10T10:00:00Z', () => void w.issue.addUserComment('bob', '/approve'));
@@ -437,11 +436,7 @@ describe('a PR on the ready branch that this app did not open, through the real 
   async function withStrangersPr(body: string, merged: boolean) {
     const w = new World();
     w.issue.issue.body = fullBody;
-    const at = async (iso: string, act?: () => void) => {
-      w.now = iso;
-      act?.();
-      await w.sweep();
-    };
+    const at = (iso: string, act?: () => unknown) => w.sweepAt(iso, act);
     await at('2027-02-08T15:00:00Z');
     await at('2027-02-09T10:00:00Z', () => w.issue.addUserComment('alice', '/loadtest pass https://grafana.example.org/d/run-1'));
     const theirs = await w.infra.openPullRequest({ branch: 'workshop-readiness/issue-17', base: 'main', title: 'Ready mode for workshop #17', body });
