@@ -6,11 +6,6 @@ import { API, REPO, QuietOctokit, restComment } from '../support/probot.js';
 const octokit = () => new QuietOctokit({ auth: 'ghs_test' });
 
 describe('conditional requests and caches (nock, real 304 behaviour)', () => {
-  beforeEach(() => nock.disableNetConnect());
-  afterEach(() => {
-    nock.cleanAll();
-    nock.enableNetConnect();
-  });
 
   test('comments: the ETag goes back as If-None-Match and a 304 is answered from the stored response', async () => {
     const etags = new EtagCache();

@@ -43,11 +43,6 @@ function nockCommitObjects(scope: nock.Scope) {
 const posts = (calls: Array<{ method: string; path: string }>, path: string) => calls.filter((c) => c.method === 'POST' && c.path === path);
 
 describe('infra repository adapter: PR and branch creation are never repeated blindly (nock, retry plugin on)', () => {
-  beforeEach(() => nock.disableNetConnect());
-  afterEach(() => {
-    nock.cleanAll();
-    nock.enableNetConnect();
-  });
 
   test('GitHub stores the PR and answers 502: exactly one POST /pulls, then a GET finds the PR and it is used', async () => {
     let stored = '';

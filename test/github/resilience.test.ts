@@ -21,11 +21,6 @@ async function resilientProbot(maxAttempts: number, timers: Timers, metrics = ne
 }
 
 describe('no blind retry of a create; failures retried by the work queue with backoff (nock)', () => {
-  beforeEach(() => nock.disableNetConnect());
-  afterEach(() => {
-    nock.cleanAll();
-    nock.enableNetConnect();
-  });
 
   test('GitHub stores the comment and answers 502: no second POST; the retry re-reads, finds it, and only sets the labels', async () => {
     const { delays, timers } = immediateTimers();
@@ -77,12 +72,14 @@ describe('no blind retry of a create; failures retried by the work queue with ba
     scope.post(`${REPO}/issues/17/comments`).times(3).reply(500, { message: 'Server Error' });
     scope.get(`${REPO}/issues/17`).times(2).reply(200, { ...opened.issue, labels: [restLabel('workshop-request', '0052cc', 'x')] });
     scope.get(`${REPO}/issues/17/comments`).query({ per_page: 100 }).times(2).reply(200, []);
-    const labels = scope.post(`${REPO}/issues/17/labels`).reply(200, []);
+    scope.post(`${REPO}/issues/17/labels`).reply(200, []);
     const probot = await resilientProbot(3, timers, metrics);
     await expect(probot.receive({ id: 'r-3', name: 'issues', payload: opened as never })).rejects.toThrow('Server Error');
     expect(delays).toEqual([1000, 2000]);
     expect(metrics.value('workshop_readiness_queue_failures_total')).toBe(3);
     expect(nock.pendingMocks()).toEqual([expect.stringContaining('/issues/17/labels')]);
-    void labels;
+    // The labels call was set up only to prove it never happens (asserted above); drop it so the
+    // shared check for expected-but-unmade requests does not count it.
+    nock.cleanAll();
   });
 });

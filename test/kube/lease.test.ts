@@ -50,11 +50,6 @@ function lock(identity: string, every = manualEvery().every) {
 }
 
 describe('LeaseLock (coordination.k8s.io/v1 Lease per issue key, nock with real Lease shapes)', () => {
-  beforeEach(() => nock.disableNetConnect());
-  afterEach(() => {
-    nock.cleanAll();
-    nock.enableNetConnect();
-  });
 
   test('lease names are valid DNS-1123 names, stable per key, distinct across keys', () => {
     expect(NAME).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
@@ -189,7 +184,6 @@ describe('whose credentials write the Leases: the service account in a pod, neve
     const saved = { ...process.env };
     beforeEach(() => {
       root = mkdtempSync(path.join(tmpdir(), 'sa-'));
-      nock.disableNetConnect();
       // client-node's loadFromCluster reads the API server's address from the process environment.
       Object.assign(process.env, { KUBERNETES_SERVICE_HOST: '10.0.0.1', KUBERNETES_SERVICE_PORT: '443', KUBECONFIG: new URL('../fixtures/kube/kubeconfig.yaml', import.meta.url).pathname });
     });
@@ -198,8 +192,6 @@ describe('whose credentials write the Leases: the service account in a pod, neve
         if (saved[key] === undefined) delete process.env[key];
         else process.env[key] = saved[key];
       }
-      nock.cleanAll();
-      nock.enableNetConnect();
       rmSync(root, { recursive: true, force: true });
     });
     const mountServiceAccount = () => {

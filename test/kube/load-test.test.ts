@@ -38,11 +38,6 @@ function port(clock: ReturnType<typeof fakeClock>) {
 }
 
 describe('runLoadTest against a simulated API server', () => {
-  beforeEach(() => nock.disableNetConnect());
-  afterEach(() => {
-    nock.cleanAll();
-    nock.enableNetConnect();
-  });
 
   test('passes: pods go Pending → Running as the autoscaler adds nodes (2 → 4); pods deleted', async () => {
     const clock = fakeClock();

@@ -27,11 +27,6 @@ const N2_HIGHMEM_4 = {
 };
 
 describe('observePool (nock, real NodeList / PodList shapes)', () => {
-  beforeEach(() => nock.disableNetConnect());
-  afterEach(() => {
-    nock.cleanAll();
-    nock.enableNetConnect();
-  });
 
   test('3 GKE n2-highmem-4 nodes → allocatable, daemonset overhead (DaemonSet + static pods), pending pods; two calls', async () => {
     const scope = api()

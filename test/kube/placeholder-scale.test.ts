@@ -20,11 +20,6 @@ const notFound = {
 };
 
 describe('placeholderScale (apps/v1 statefulsets/scale, nock)', () => {
-  beforeEach(() => nock.disableNetConnect());
-  afterEach(() => {
-    nock.cleanAll();
-    nock.enableNetConnect();
-  });
 
   test('reads the desired replicas', async () => {
     const scope = api().get(SCALE_PATH).reply(200, scale(6));

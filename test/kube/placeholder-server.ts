@@ -117,6 +117,8 @@ export function servePlaceholders(clock: Clock, scenario: Scenario, runSelector:
     })
     .get(PODS_PATH)
     .query({ labelSelector: runSelector })
+    // A simulated server answers whatever the run asks; tests that expect no list assert `podLists`.
+    .optionally()
     .reply(() => {
       recorded.podLists += 1;
       return [200, { kind: 'PodList', apiVersion: 'v1', metadata: { resourceVersion: '4900100' }, items: store.map(render).filter(Boolean) }, JSON_HEADERS];

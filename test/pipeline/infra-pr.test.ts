@@ -47,11 +47,6 @@ function nockBaseFiles(scope: nock.Scope) {
 }
 
 describe('ready-mode PR through the Git Data API (nock, REST shapes)', () => {
-  beforeEach(() => nock.disableNetConnect());
-  afterEach(() => {
-    nock.cleanAll();
-    nock.enableNetConnect();
-  });
 
   test('no PR yet → one tree, one commit, a new branch ref and a PR whose body links the issue and says when to merge', async () => {
     let tree: { base_tree: string; tree: Array<{ path: string; content: string }> } | undefined;
@@ -164,11 +159,6 @@ describe('ready-mode PR through the Git Data API (nock, REST shapes)', () => {
 });
 
 describe('a PR on the app\'s branch that this app did not open is never trusted or updated (nock, REST shapes)', () => {
-  beforeEach(() => nock.disableNetConnect());
-  afterEach(() => {
-    nock.cleanAll();
-    nock.enableNetConnect();
-  });
 
   const COPIED = '<!-- workshop-readiness:pr {"issue":"example-org/infrastructure#17","phase":"ready","planHash":"plan-abc"} -->';
   const strangers: Array<[string, { login: string; type: string }, Record<string, unknown>]> = [
@@ -226,11 +216,6 @@ describe('a PR on the app\'s branch that this app did not open is never trusted 
 });
 
 describe('after the event, through the REST API (nock)', () => {
-  beforeEach(() => nock.disableNetConnect());
-  afterEach(() => {
-    nock.cleanAll();
-    nock.enableNetConnect();
-  });
 
   /** The warm files and the record the ready PR left, as computed from the example files. */
   function warm() {
@@ -311,11 +296,6 @@ describe('after the event, through the REST API (nock)', () => {
 });
 
 describe('reading a lost ready record back from the ready PR (nock, REST shapes)', () => {
-  beforeEach(() => nock.disableNetConnect());
-  afterEach(() => {
-    nock.cleanAll();
-    nock.enableNetConnect();
-  });
 
   const ISSUE = 'example-org/infrastructure#17';
   const readyBody = (issue = ISSUE, phase = 'ready') =>

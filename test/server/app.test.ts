@@ -10,12 +10,7 @@ type Payload = { issue: Record<string, unknown> & { number: number }; comment?: 
 describe('webhooks (Probot + nock, real payload and REST shapes)', () => {
   let probot: Probot;
   beforeEach(async () => {
-    nock.disableNetConnect();
     probot = await testProbot(fixedClock(NOW));
-  });
-  afterEach(() => {
-    nock.cleanAll();
-    nock.enableNetConnect();
   });
 
   const opened = payload<Payload>('issues.opened');

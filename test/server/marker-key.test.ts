@@ -7,11 +7,6 @@ type Payload = { issue: Record<string, unknown> & { number: number } };
 
 /** The server seals its markers with a key derived from its own secret, never the public local key. */
 describe('the app seals the state marker with its own key', () => {
-  beforeEach(() => nock.disableNetConnect());
-  afterEach(() => {
-    nock.cleanAll();
-    nock.enableNetConnect();
-  });
 
   test('the status comment verifies under the key from WEBHOOK_SECRET for this issue, not under the local key', async () => {
     const probot = await testProbot(fixedClock('2027-02-01T15:00:00Z'));

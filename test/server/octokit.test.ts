@@ -8,11 +8,6 @@ import { API, APP_ID, QuietOctokit, REPO, nockToken, restComment, testKey } from
  * comments). QuietOctokit must keep throttling and retries off through Probot.
  */
 describe("the tests' Octokit under Probot", () => {
-  beforeEach(() => nock.disableNetConnect());
-  afterEach(() => {
-    nock.cleanAll();
-    nock.enableNetConnect();
-  });
 
   const client = async (Octokit: typeof ProbotOctokit) => new Probot({ appId: APP_ID, privateKey: testKey(), Octokit, logLevel: 'fatal' }).auth(4242);
 
