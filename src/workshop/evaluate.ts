@@ -128,15 +128,12 @@ export function evaluate(input: EvaluateInput): Evaluation {
     marker: encodeMarker(state, input.seal),
   });
 
-  const startText = fields.start_date ?? null;
-  // The request's own zone (written with the hours) places a start written without one.
-  const hoursZone = fields.daily_hours ? findTimeZone(fields.daily_hours)?.zone : undefined;
-  const startHint = startText ? parseDateTime(startText, { now: input.now, defaultZone: hoursZone ?? 'UTC' }) : null;
   const notices = dueNotices({
     now: input.now,
     requester: issue.author,
     request,
-    startHint: startHint?.ok ? startHint.value.iso : null,
+    // A request that was built carries its start; only an incomplete one needs the start read on its own.
+    startHint: request ? null : startHint(fields, input.now),
     plan,
     readiness,
     state,
@@ -213,6 +210,15 @@ function acknowledgements(outcomes: Outcome[], input: EvaluateInput, requester: 
 function withShown(shown: CommandState['shown'], planHash: string | null, now: string): CommandState['shown'] {
   if (shown.length && shown[shown.length - 1]?.plan === planHash) return shown;
   return [...shown, { plan: planHash, since: now }].slice(-8);
+}
+
+/** The start as far as it can be read from an incomplete request; the request's own zone (written with the hours) places a start written without one. */
+function startHint(fields: Record<string, string | null>, now: string): string | null {
+  const startText = fields.start_date;
+  if (!startText) return null;
+  const hoursZone = fields.daily_hours ? findTimeZone(fields.daily_hours)?.zone : undefined;
+  const start = parseDateTime(startText, { now, defaultZone: hoursZone ?? 'UTC' });
+  return start.ok ? start.value.iso : null;
 }
 
 function clipValues(fields: Record<string, string>): Record<string, string> {
