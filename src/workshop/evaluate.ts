@@ -86,14 +86,15 @@ export function evaluate(input: EvaluateInput): Evaluation {
   const plan = planInput ? computePlan(planInput) : null;
   const currentPlanHash = request && reqHash && plan ? hashPlan(reqHash, replay.assumptions, plan) : null;
 
-  const material = held ? previous.material : request ? clipValues(materialFields(request)) : previous.material;
+  const requested = request ? clipValues(materialFields(request)) : null;
+  const material = held ? previous.material : (requested ?? previous.material);
   const readiness = deriveReadiness({
     problems: built.problems,
     plan,
     planHash: currentPlanHash,
     replay,
     automatedLoadTest: previous.loadTest,
-    changes: request ? describeChanges(previous.material, clipValues(materialFields(request))) : [],
+    changes: requested ? describeChanges(previous.material, requested) : [],
     heldPlanHash: held?.planHash ?? null,
   });
   const approved = readiness.stage === 'go' && !readiness.onHold && plan && currentPlanHash ? { planHash: currentPlanHash, plan } : null;
