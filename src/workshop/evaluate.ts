@@ -5,6 +5,7 @@ import type { CommentSnapshot, IssueSnapshot, Reaction } from '../pipeline/ports
 import { renderStatusComment, renderReply } from '../render/status-comment.js';
 import { describeCommand, MAX_COMMANDS_PER_COMMENT } from './commands.js';
 import { readFields, type FormReader } from './form.js';
+import { hubHosts } from './hubs.js';
 import { describeChanges, materialFields, planHash as hashPlan, requestHash as hashRequest } from './hashes.js';
 import { encodeMarker, MATERIAL_VALUE_MAX, repliedTo, type CommandState, type MarkerSeal, type MarkerState, type NodeFigures } from './marker.js';
 import { planInputFor } from './plan-input.js';
@@ -170,11 +171,6 @@ export function readRequest(input: { body: string; title: string; config: Config
     acceptedStart: input.acceptedStart ?? null,
   });
   return { fields: read.values, built };
-}
-
-/** Host names of the configured hubs, so that an address in a free-form request names its hub. */
-function hubHosts(config: Config): string[] {
-  return Object.values(config.hubs).flatMap((hub) => (hub.url ? [hub.url.replace(/^https?:\/\//, '').replace(/[/?#].*$/, '').toLowerCase()] : []));
 }
 
 /**

@@ -10,6 +10,11 @@ export function findHub(config: Config, text: string): { name: string; hub: HubC
   return null;
 }
 
+/** Host names of the configured hubs (lower case), so that an address in a free-form request names its hub. */
+export function hubHosts(config: Config): string[] {
+  return Object.values(config.hubs).flatMap((hub) => (hub.url ? [normaliseHubReference(hub.url)] : []));
+}
+
 function normaliseHubReference(text: string): string {
   return text
     .trim()
