@@ -1,4 +1,5 @@
 import type { Config, HubConfig } from '../config/schema.js';
+import { editDistance } from '../config/strict.js';
 
 /** Hub lookup by what people write: the URL (with or without scheme, path or trailing slash), the config key, or an alias. */
 export function findHub(config: Config, text: string): { name: string; hub: HubConfig } | null {
@@ -51,17 +52,4 @@ export function hubNotFoundMessage(config: Config, text: string): string {
     listed.length ? ` The hubs we know: ${listed.join(', ')}${more}.` : ' No hubs are configured yet.',
     " Use the hub's address as it appears in your browser.",
   ].join('');
-}
-
-/** Levenshtein distance, two rows at a time. */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
 }
