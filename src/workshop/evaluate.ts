@@ -3,6 +3,7 @@ import { computePlan } from '../capacity/plan.js';
 import type { ObservedNode, OtherWorkshop, Plan } from '../capacity/types.js';
 import type { CommentSnapshot, IssueSnapshot, Reaction } from '../pipeline/ports.js';
 import { renderStatusComment, renderReply } from '../render/status-comment.js';
+import { clip } from '../text/escape.js';
 import { describeCommand, MAX_COMMANDS_PER_COMMENT } from './commands.js';
 import { readFields, type FormReader } from './form.js';
 import { hubHosts } from './hubs.js';
@@ -219,7 +220,7 @@ function startHint(fields: Record<string, string | null>, now: string): string |
 }
 
 function clipValues(fields: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v.length > MATERIAL_VALUE_MAX ? `${v.slice(0, MATERIAL_VALUE_MAX - 1)}…` : v]));
+  return Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, clip(v, MATERIAL_VALUE_MAX)]));
 }
 
 /** Replies one person can cause in an hour: more would let anyone make the app write without limit. */
