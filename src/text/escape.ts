@@ -5,8 +5,7 @@
  */
 export function escapeMarkdown(text: string, maxLength = 300): string {
   const oneLine = text.replace(/\s+/g, ' ').trim();
-  const clipped = oneLine.length > maxLength ? `${oneLine.slice(0, maxLength - 1)}…` : oneLine;
-  return clipped
+  return clip(oneLine, maxLength)
     // Entities first, so `<` never reaches the output: no tag, and no `<!--` that could pass for a marker.
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
@@ -21,6 +20,11 @@ export function escapeMarkdown(text: string, maxLength = 300): string {
     .replace(/^([-=]{3,})/, '\\$1');
 }
 
+/** The text cut to at most `maxLength` characters, an ellipsis marking the cut. */
+export function clip(text: string, maxLength: number): string {
+  return text.length > maxLength ? `${text.slice(0, maxLength - 1)}…` : text;
+}
+
 /** A GitHub login as plain text: logins are [A-Za-z0-9-] (and `[bot]`); anything else is dropped. */
 export function safeLogin(login: string): string {
   return login.replace(/[^A-Za-z0-9\-[\]]/g, '');
@@ -32,7 +36,7 @@ export function safeLogin(login: string): string {
  */
 export function escapeCode(text: string, maxLength = 80): string {
   const oneLine = text.replace(/\s+/g, ' ').trim().replace(/`/g, "'").replace(/--/g, '-\u200d-');
-  return oneLine.length > maxLength ? `${oneLine.slice(0, maxLength - 1)}…` : oneLine;
+  return clip(oneLine, maxLength);
 }
 
 /**

@@ -3,8 +3,10 @@ import { computePlan } from '../capacity/plan.js';
 import type { ObservedNode, OtherWorkshop, Plan } from '../capacity/types.js';
 import type { CommentSnapshot, IssueSnapshot, Reaction } from '../pipeline/ports.js';
 import { renderStatusComment, renderReply } from '../render/status-comment.js';
+import { clip } from '../text/escape.js';
 import { describeCommand, MAX_COMMANDS_PER_COMMENT } from './commands.js';
 import { readFields, type FormReader } from './form.js';
+import { hubHosts } from './hubs.js';
 import { describeChanges, materialFields, planHash as hashPlan, requestHash as hashRequest } from './hashes.js';
 import { encodeMarker, MATERIAL_VALUE_MAX, repliedTo, type CommandState, type MarkerSeal, type MarkerState, type NodeFigures } from './marker.js';
 import { planInputFor } from './plan-input.js';
@@ -86,14 +88,15 @@ export function evaluate(input: EvaluateInput): Evaluation {
   const plan = planInput ? computePlan(planInput) : null;
   const currentPlanHash = request && reqHash && plan ? hashPlan(reqHash, replay.assumptions, plan) : null;
 
-  const material = held ? previous.material : request ? clipValues(materialFields(request)) : previous.material;
+  const requested = request ? clipValues(materialFields(request)) : null;
+  const material = held ? previous.material : (requested ?? previous.material);
   const readiness = deriveReadiness({
     problems: built.problems,
     plan,
     planHash: currentPlanHash,
     replay,
     automatedLoadTest: previous.loadTest,
-    changes: request ? describeChanges(previous.material, clipValues(materialFields(request))) : [],
+    changes: requested ? describeChanges(previous.material, requested) : [],
     heldPlanHash: held?.planHash ?? null,
   });
   const approved = readiness.stage === 'go' && !readiness.onHold && plan && currentPlanHash ? { planHash: currentPlanHash, plan } : null;
@@ -128,15 +131,12 @@ export function evaluate(input: EvaluateInput): Evaluation {
     marker: encodeMarker(state, input.seal),
   });
 
-  const startText = fields.start_date ?? null;
-  // The request's own zone (written with the hours) places a start written without one.
-  const hoursZone = fields.daily_hours ? findTimeZone(fields.daily_hours)?.zone : undefined;
-  const startHint = startText ? parseDateTime(startText, { now: input.now, defaultZone: hoursZone ?? 'UTC' }) : null;
   const notices = dueNotices({
     now: input.now,
     requester: issue.author,
     request,
-    startHint: startHint?.ok ? startHint.value.iso : null,
+    // A request that was built carries its start; only an incomplete one needs the start read on its own.
+    startHint: request ? null : startHint(fields, input.now),
     plan,
     readiness,
     state,
@@ -172,11 +172,6 @@ export function readRequest(input: { body: string; title: string; config: Config
     acceptedStart: input.acceptedStart ?? null,
   });
   return { fields: read.values, built };
-}
-
-/** Host names of the configured hubs, so that an address in a free-form request names its hub. */
-function hubHosts(config: Config): string[] {
-  return Object.values(config.hubs).flatMap((hub) => (hub.url ? [hub.url.replace(/^https?:\/\//, '').replace(/[/?#].*$/, '').toLowerCase()] : []));
 }
 
 /**
@@ -215,8 +210,17 @@ function withShown(shown: CommandState['shown'], planHash: string | null, now: s
   return [...shown, { plan: planHash, since: now }].slice(-8);
 }
 
+/** The start as far as it can be read from an incomplete request; the request's own zone (written with the hours) places a start written without one. */
+function startHint(fields: Record<string, string | null>, now: string): string | null {
+  const startText = fields.start_date;
+  if (!startText) return null;
+  const hoursZone = fields.daily_hours ? findTimeZone(fields.daily_hours)?.zone : undefined;
+  const start = parseDateTime(startText, { now, defaultZone: hoursZone ?? 'UTC' });
+  return start.ok ? start.value.iso : null;
+}
+
 function clipValues(fields: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v.length > MATERIAL_VALUE_MAX ? `${v.slice(0, MATERIAL_VALUE_MAX - 1)}…` : v]));
+  return Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, clip(v, MATERIAL_VALUE_MAX)]));
 }
 
 /** Replies one person can cause in an hour: more would let anyone make the app write without limit. */

@@ -1,4 +1,5 @@
 import type { Config, HubConfig } from '../config/schema.js';
+import { editDistance } from '../config/strict.js';
 
 /** Hub lookup by what people write: the URL (with or without scheme, path or trailing slash), the config key, or an alias. */
 export function findHub(config: Config, text: string): { name: string; hub: HubConfig } | null {
@@ -8,6 +9,11 @@ export function findHub(config: Config, text: string): { name: string; hub: HubC
     if (names.includes(wanted)) return { name, hub };
   }
   return null;
+}
+
+/** Host names of the configured hubs (lower case), so that an address in a free-form request names its hub. */
+export function hubHosts(config: Config): string[] {
+  return Object.values(config.hubs).flatMap((hub) => (hub.url ? [normaliseHubReference(hub.url)] : []));
 }
 
 function normaliseHubReference(text: string): string {
@@ -46,17 +52,4 @@ export function hubNotFoundMessage(config: Config, text: string): string {
     listed.length ? ` The hubs we know: ${listed.join(', ')}${more}.` : ' No hubs are configured yet.',
     " Use the hub's address as it appears in your browser.",
   ].join('');
-}
-
-/** Levenshtein distance, two rows at a time. */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
 }

@@ -1,3 +1,4 @@
+import { clip } from '../text/escape.js';
 import { ASSUMPTION_KEYS, MAX_COMMANDS_PER_COMMENT, parseCommands, type AssumptionKey, type Command } from './commands.js';
 import { commandStateSchema, type BindingRecord, type CommandState } from './marker.js';
 import { parseCount, parseCpu, parseMemory, parseSizeGB } from './values/index.js';
@@ -211,8 +212,6 @@ function apply(command: Command, comment: CommentInput, input: ReplayInput, repl
       return;
   }
 }
-
-const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 /** The typed value of an assumption, or null when it does not parse. */
 export function assumptionValue(key: AssumptionKey, text: string): number | string | null {

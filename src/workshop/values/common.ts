@@ -1,5 +1,5 @@
 /**
- * Shared pieces of the free-text value parsers (see values.ts): the result type, the "missing"
+ * Shared pieces of the free-text value parsers (see index.ts): the result type, the "missing"
  * sentinel and text clean-up. Everything here is pure and never throws.
  */
 

@@ -8,9 +8,10 @@
  * `{ ok: false, missing: true, reason: 'not given' }`. No parser reads the clock: parseDateTime
  * takes `now` as an option.
  *
- * Split by topic: values-zone.ts (time zones), values-date.ts (dates), values-time.ts (daily
- * hours), values-amount.ts (counts, memory, CPU, data sizes), values-choice.ts (yes/no, "use the
- * hub's default"), values-common.ts (the result type and clean-up).
+ * Split by topic: zone.ts (time zones), date.ts (dates), date-range.ts (first and last day in one
+ * value), time.ts (daily hours), weekdays.ts (days of the week), amount.ts (counts, memory, CPU, data
+ * sizes), people.ts (a count of people in a sentence), choice.ts (yes/no, "use the hub's default"),
+ * common.ts (the result type and clean-up).
  */
 export { MISSING, isMissingText, stripInvisible, type ParseResult } from './common.js';
 export { findTimeZone, parseTimeZone, type FoundZone } from './zone.js';
