@@ -210,7 +210,7 @@ function holds(text: string, sizing: PlaceholderSizing): boolean {
 }
 
 /** Null when `before` and `after` differ only in managed keys; otherwise what else changed. */
-export function unchangedElsewhere(before: string, after: string): string | null {
+function unchangedElsewhere(before: string, after: string): string | null {
   if (JSON.stringify(unmanaged(before)) !== JSON.stringify(unmanaged(after))) return 'other settings differ';
   for (const part of diffLines(before, after, { ignoreNewlineAtEof: true })) {
     if (!part.added && !part.removed) continue;
