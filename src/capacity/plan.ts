@@ -90,8 +90,9 @@ export function computePlan(input: PlanInput): Plan {
   const setting = { attendees: input.attendees, usersPerNode: users, arrivalWindowSeconds: arrivalSeconds, nodeReadySeconds: nodeStart + imagePull, maxNodes: Math.max(0, input.pool.maxNodes - otherNodes), concurrentSpawnLimit: input.concurrentSpawnLimit };
   const sizing = users > 0 ? sizeWarmNodes(setting, input.policy.maxWaitingFraction) : { warmNodes: 0, policyHolds: true };
   const minNodes = sizing.warmNodes;
-  const withReadyMode = users > 0 ? simulateStarts({ ...setting, minNodes, placeholders: minNodes }) : noWaitFigures();
   const withoutReadyMode = users > 0 ? simulateStarts({ ...setting, minNodes: 0, placeholders: 0 }) : noWaitFigures();
+  // With no warm nodes, ready mode is the same setting: one run serves both.
+  const withReadyMode = minNodes > 0 ? simulateStarts({ ...setting, minNodes, placeholders: minNodes }) : withoutReadyMode;
   if (users > 0) risks.push(...startRisks({ setting, warmNodes: minNodes, policyHolds: sizing.policyHolds, withReadyMode, maxWaitingFraction: input.policy.maxWaitingFraction, arrivalWindowMinutes: input.policy.arrivalWindowMinutes }));
 
   const price = priceIn(type, input.region);

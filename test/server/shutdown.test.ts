@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import nock from 'nock';
+import { freePort } from '../../bench/app-process.js';
 import { GracefulShutdown } from '../../src/server/shutdown.js';
 import { testKey } from '../support/probot.js';
 
@@ -84,14 +84,6 @@ describe('graceful shutdown', () => {
     expect(lines.join('\n')).toMatch(/did not stop cleanly.*EBUSY/);
   });
 });
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((done) => probe.listen(0, '127.0.0.1', done));
-  const port = (probe.address() as { port: number }).port;
-  await new Promise((done) => probe.close(done));
-  return port;
-}
 
 describe('the server entry, as the container runs it', () => {
   beforeAll(() => nock.enableNetConnect('127.0.0.1'));

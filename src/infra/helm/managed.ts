@@ -33,6 +33,12 @@ const withPerUser = (s: PlaceholderSizing): boolean => s.perUser !== undefined;
 const perUserCpu = (s: PlaceholderSizing): number => s.perUser?.cpu ?? 0;
 const perUserBytes = (s: PlaceholderSizing): number => s.perUser?.memoryBytes ?? 0;
 
+/** True when an existing CPU value is `cores` to the millicore. */
+const meansCpu = (raw: unknown, cores: number): boolean => {
+  const cpu = parseCpu(raw);
+  return cpu !== null && sameCpu(cpu, cores);
+};
+
 /** The per-user guarantee or limit: both get the event's value (oversubscription 1). */
 const perUserMemory = (which: 'guarantee' | 'limit'): Leaf => ({
   path: [...SINGLEUSER, 'memory', which],
@@ -45,10 +51,7 @@ const perUserCpuLeaf = (which: 'guarantee' | 'limit'): Leaf => ({
   path: [...SINGLEUSER, 'cpu', which],
   read: parseCpu,
   write: (s) => String(perUserCpu(s)),
-  same: (raw, s) => {
-    const cpu = parseCpu(raw);
-    return cpu !== null && sameCpu(cpu, perUserCpu(s));
-  },
+  same: (raw, s) => meansCpu(raw, perUserCpu(s)),
   setBy: withPerUser,
 });
 
@@ -75,10 +78,7 @@ export const LEAVES = {
     path: [...PLACEHOLDER, 'resources', 'requests', 'cpu'],
     read: parseCpu,
     write: (s) => String(s.cpu),
-    same: (raw, s) => {
-      const cpu = parseCpu(raw);
-      return cpu !== null && sameCpu(cpu, s.cpu);
-    },
+    same: (raw, s) => meansCpu(raw, s.cpu),
     setBy: always,
   },
   memory: {

@@ -110,11 +110,15 @@ export function patchPlaceholders(text: string, requested: PlaceholderSizing): P
 function setLeaf(text: string, leaf: LeafName, sizing: PlaceholderSizing): string | Failure {
   const parsed = parseYaml(text);
   if (!parsed.ok) return fail(`Editing the ${LABEL} broke it (${parsed.error}); it was left unchanged. Edit it by hand.`);
-  const { path, write, same } = LEAVES[leaf] as Leaf;
-  const found = lookup(parsed.doc, path);
-  if (found.kind === 'found' && found.value !== null && isScalar(found.value) && same(found.value.value, sizing)) return text;
+  const found = lookup(parsed.doc, LEAVES[leaf].path);
+  if (alreadyMeans(found, leaf, sizing)) return text;
   const quote = found.kind === 'found' && isScalar(found.value) ? found.value.type : undefined;
-  return writeLeaf(text, parsed.doc, leaf, write(sizing, quote));
+  return writeLeaf(text, parsed.doc, leaf, (LEAVES[leaf] as Leaf).write(sizing, quote));
+}
+
+/** True when the value found at the leaf's path already means what `sizing` asks for (then it is left as written). */
+function alreadyMeans(found: ReturnType<typeof lookup>, leaf: LeafName, sizing: PlaceholderSizing): boolean {
+  return found.kind === 'found' && isScalar(found.value) && (LEAVES[leaf] as Leaf).same(found.value.value, sizing);
 }
 
 /** Writes `wanted` at the leaf's path: in place when the key exists, else as new indented lines. */
@@ -202,16 +206,11 @@ function verified(text: string, next: string, current: ReadOk, took: (after: Rea
 function holds(text: string, sizing: PlaceholderSizing): boolean {
   const parsed = parseYaml(text);
   if (!parsed.ok) return false;
-  return LEAF_NAMES.every((leaf) => {
-    const { path, same, setBy } = LEAVES[leaf] as Leaf;
-    if (!setBy(sizing)) return true;
-    const found = lookup(parsed.doc, path);
-    return found.kind === 'found' && isScalar(found.value) && same(found.value.value, sizing);
-  });
+  return LEAF_NAMES.every((leaf) => !LEAVES[leaf].setBy(sizing) || alreadyMeans(lookup(parsed.doc, LEAVES[leaf].path), leaf, sizing));
 }
 
 /** Null when `before` and `after` differ only in managed keys; otherwise what else changed. */
-export function unchangedElsewhere(before: string, after: string): string | null {
+function unchangedElsewhere(before: string, after: string): string | null {
   if (JSON.stringify(unmanaged(before)) !== JSON.stringify(unmanaged(after))) return 'other settings differ';
   for (const part of diffLines(before, after, { ignoreNewlineAtEof: true })) {
     if (!part.added && !part.removed) continue;
