@@ -230,7 +230,7 @@ async function scaleDown(input: InfraStepInput, ready: PullRequestRecord | null,
     issueRef: `${input.issue.repo}#${input.issue.number}`,
     endsAt: formatTime(ready.scaleDownAt, input.plan?.timeZone ?? 'UTC'),
     summary: change.summary,
-    apply: applySteps({ phase: 'scale-down', clusterName, cluster, pool, hubName: hubOn(config, clusterName, ready.pool ?? input.plan?.pool ?? ''), changed: change.files.map((f) => f.path) }),
+    apply: applySteps({ phase: 'scale-down', clusterName, cluster, pool, hubName: hubOn(config, clusterName, poolName), changed: change.files.map((f) => f.path) }),
     marker: `<!-- workshop-readiness:pr ${JSON.stringify({ issue: `${input.issue.repo}#${input.issue.number}`, phase: 'scale-down', planHash: ready.planHash ?? '' })} -->`,
   });
   const opened = await writePullRequest(port, { branch, base, title, body, files: change.files, existing, message: `${title}\n\nFrom ${input.issue.repo}#${input.issue.number}: restores the values recorded before ready mode.` }, options, 'scale-down');
