@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { InfraRepoPort, PullRequestInfo } from './infra-repo.js';
+import { openedByApp, type InfraRepoPort, type PullRequestInfo } from './infra-repo.js';
 
 /**
  * An infrastructure repository in memory, seeded from a local directory as its base branch: the demo,
@@ -9,8 +9,9 @@ import type { InfraRepoPort, PullRequestInfo } from './infra-repo.js';
  * the next PR is computed from is what the last merge left.
  */
 export class MemoryInfraRepo implements InfraRepoPort {
-  /** The app's bot user: the author of the PRs it opens here. */
-  static readonly APP = { login: 'workshop-readiness[bot]', type: 'Bot' };
+  /** The app's slug here, and its bot user: the author of the PRs it opens here. */
+  static readonly SLUG = 'workshop-readiness';
+  static readonly APP = { login: `${MemoryInfraRepo.SLUG}[bot]`, type: 'Bot' };
   readonly branches = new Map<string, Map<string, string>>();
   readonly pulls: Array<PullRequestInfo & { branch: string; base: string; title: string }> = [];
   /** Files the merges wrote on the base branch, over the seed directory. */
@@ -59,7 +60,8 @@ export class MemoryInfraRepo implements InfraRepoPort {
   }
 
   async openedByThisApp(pr: PullRequestInfo): Promise<boolean> {
-    return pr.author.type === MemoryInfraRepo.APP.type && pr.author.login === MemoryInfraRepo.APP.login;
+    // The GitHub adapter's rule, with no app id (nothing here is performed via an app): the bot author.
+    return openedByApp(pr, null, MemoryInfraRepo.SLUG);
   }
 
   /** What an engineer merging the PR does: the branch's files land on the base branch. */

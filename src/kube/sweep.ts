@@ -69,6 +69,9 @@ function runDeadline(group: RunGroup): number | null {
   return Math.max(...(deadlines as number[]));
 }
 
+/** A deadline that has come; a pod or run without one is never past it (not known to be ours to remove). */
+const isPast = (deadline: number | null, now: number): boolean => deadline !== null && deadline <= now;
+
 /**
  * What one sweep of a namespace did, and what it checked afterwards. `verified` is true only when a
  * list made after the deletions shows none of the expired pods still there (Terminating counts as
@@ -93,14 +96,8 @@ const isPending = (pod: V1Pod) => pod.status?.phase !== 'Running' && pod.status?
 async function expiredPods(deps: SweepDeps): Promise<V1Pod[]> {
   const { runs, loose } = await listRuns(deps);
   const now = deps.now();
-  const expiredRuns = runs.filter((group) => {
-    const deadline = runDeadline(group);
-    return deadline !== null && deadline <= now;
-  });
-  const expiredLoose = loose.filter((pod) => {
-    const deadline = deadlineOf(pod);
-    return deadline !== null && deadline <= now;
-  });
+  const expiredRuns = runs.filter((group) => isPast(runDeadline(group), now));
+  const expiredLoose = loose.filter((pod) => isPast(deadlineOf(pod), now));
   return [...expiredRuns.flatMap((group) => group.pods), ...expiredLoose].filter((pod) => !pod.metadata?.deletionTimestamp);
 }
 
@@ -127,8 +124,7 @@ export async function sweepLeftovers(deps: SweepDeps): Promise<ReapReport> {
     }
   };
   for (const group of runs) {
-    const deadline = runDeadline(group);
-    if (deadline === null || deadline > now) {
+    if (!isPast(runDeadline(group), now)) {
       report.kept += group.pods.length;
       continue;
     }
@@ -136,9 +132,8 @@ export async function sweepLeftovers(deps: SweepDeps): Promise<ReapReport> {
     await attempt(`pods ${labelSelector}`, group, () => deps.api.deleteCollectionNamespacedPod({ namespace: deps.namespace, labelSelector }));
   }
   for (const pod of loose) {
-    const deadline = deadlineOf(pod);
     const name = pod.metadata?.name;
-    if (!name || deadline === null || deadline > now) {
+    if (!name || !isPast(deadlineOf(pod), now)) {
       report.kept += 1;
       continue;
     }
@@ -175,7 +170,7 @@ export async function findRunningLoadTests(deps: SweepDeps): Promise<RunningLoad
   for (const group of runs) {
     const deadline = runDeadline(group);
     const issueNumber = Number(group.issue);
-    if ((deadline !== null && deadline <= now) || !Number.isInteger(issueNumber) || issueNumber <= 0) continue;
+    if (isPast(deadline, now) || !Number.isInteger(issueNumber) || issueNumber <= 0) continue;
     const first = group.pods[0]?.metadata;
     const annotatedStart = Date.parse(first?.annotations?.[ANNOTATION_STARTED_AT] ?? '');
     const created = group.pods.map((p) => p.metadata?.creationTimestamp).filter((d): d is Date => d !== undefined).map((d) => new Date(d).getTime());

@@ -176,8 +176,7 @@ async function readyMode(
   }
 
   const base = config.infraBaseBranch;
-  const files: Record<string, string | null> = {};
-  for (const path of infraPaths(cluster)) files[path] = await port.readFile(path, base);
+  const files = await readInfraFiles(port, cluster, base);
   const change = computeInfraChange({ phase: 'ready', cluster, pool, plan, files, recorded: null });
   if (!change.ok) return keep(`⛔ No ready PR: ${change.error}`);
   if (!change.files.length) return keep('The infrastructure files already hold the ready-mode values: no PR needed.');
@@ -214,8 +213,7 @@ async function scaleDown(input: InfraStepInput, ready: PullRequestRecord | null,
   }
 
   const base = config.infraBaseBranch;
-  const files: Record<string, string | null> = {};
-  for (const path of infraPaths(cluster)) files[path] = await port.readFile(path, base);
+  const files = await readInfraFiles(port, cluster, base);
   const change = computeInfraChange({ phase: 'scale-down', cluster, pool, plan: null, files, recorded: recordedBefore(ready) });
   if (!change.ok) return keep(`⛔ No scale-down PR: ${change.error}`);
   if (!change.files.length) {
@@ -232,7 +230,7 @@ async function scaleDown(input: InfraStepInput, ready: PullRequestRecord | null,
     issueRef: `${input.issue.repo}#${input.issue.number}`,
     endsAt: formatTime(ready.scaleDownAt, input.plan?.timeZone ?? 'UTC'),
     summary: change.summary,
-    apply: applySteps({ phase: 'scale-down', clusterName, cluster, pool, hubName: hubOn(config, clusterName, ready.pool ?? input.plan?.pool ?? ''), changed: change.files.map((f) => f.path) }),
+    apply: applySteps({ phase: 'scale-down', clusterName, cluster, pool, hubName: hubOn(config, clusterName, poolName), changed: change.files.map((f) => f.path) }),
     marker: `<!-- workshop-readiness:pr ${JSON.stringify({ issue: `${input.issue.repo}#${input.issue.number}`, phase: 'scale-down', planHash: ready.planHash ?? '' })} -->`,
   });
   const opened = await writePullRequest(port, { branch, base, title, body, files: change.files, existing, message: `${title}\n\nFrom ${input.issue.repo}#${input.issue.number}: restores the values recorded before ready mode.` }, options, 'scale-down');
@@ -304,6 +302,13 @@ async function writePullRequest(
 function hubOn(config: Config, cluster: string, pool: string): string | null {
   const names = Object.entries(config.hubs).filter(([, hub]) => hub.cluster === cluster && hub.pool === pool).map(([name]) => name);
   return names.length === 1 ? (names[0] as string) : null;
+}
+
+/** The cluster's infra files as they are on the base branch (null for a file not there yet). */
+async function readInfraFiles(port: InfraRepoPort, cluster: Target['cluster'], base: string): Promise<Record<string, string | null>> {
+  const files: Record<string, string | null> = {};
+  for (const path of infraPaths(cluster)) files[path] = await port.readFile(path, base);
+  return files;
 }
 
 async function sameFiles(port: InfraRepoPort, branch: string, files: Array<{ path: string; after: string }>): Promise<boolean> {

@@ -62,9 +62,9 @@ export async function sweepRepository(deps: SweepRepositoryDeps): Promise<SweepR
   const issues = [...open, ...closed].slice(0, deps.maxIssues ?? 100);
   const summaries: WorkshopSummary[] = [];
   const report: SweepReport = { reconciled: 0, failed: 0, writes: 0, dashboard: 'skipped' };
+  const run = deps.reconcileIssue ?? ((_number: number, reconcileDeps: ReconcileDeps) => reconcile(deps.configLoad, reconcileDeps));
   for (const issue of issues) {
     try {
-      const run = deps.reconcileIssue ?? ((_number: number, reconcileDeps: ReconcileDeps) => reconcile(deps.configLoad, reconcileDeps));
       const result = await run(issue.number, {
         issues: deps.issuePort(issue.number),
         clock: deps.clock,
