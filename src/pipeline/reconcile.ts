@@ -149,7 +149,9 @@ export async function reconcile(configLoad: ConfigLoad, deps: ReconcileDeps): Pr
     }
   }
   const observation = { observed, observedStale };
-  let evaluation = others.length || observed ? evaluate({ ...base, others, ...observation }) : draft;
+  /** Every later evaluation sees the same adapters' inputs (others, the observation and whether it is stale). */
+  const evaluateWith = (extra: Partial<Parameters<typeof evaluate>[0]> = {}) => evaluate({ ...base, others, ...observation, ...extra });
+  let evaluation = others.length || observed ? evaluateWith() : draft;
   // A new `/loadtest` is bound to the plan as it is with what the adapters observed, the plan it tests.
   const started = startLoadTest(evaluation, previous, issue.number, config, now, deps);
   if (started.state) {
@@ -157,7 +159,7 @@ export async function reconcile(configLoad: ConfigLoad, deps: ReconcileDeps): Pr
     base = { ...base, previous };
   }
   const loadTestSection = started.section ? { loadTest: started.section } : {};
-  if (started.state || started.section) evaluation = evaluate({ ...base, others, ...observation, sections: loadTestSection });
+  if (started.state || started.section) evaluation = evaluateWith({ sections: loadTestSection });
 
   const infraWrites: string[] = [];
   const repo = deps.repo ?? 'unknown/unknown';
@@ -191,7 +193,7 @@ export async function reconcile(configLoad: ConfigLoad, deps: ReconcileDeps): Pr
     pullRequests = step.pullRequests;
   }
   if (infraSection || pullRequests !== evaluation.state.pullRequests) {
-    evaluation = evaluate({ ...base, others, ...observation, previous: { ...previous, pullRequests }, sections: { ...loadTestSection, infra: infraSection } });
+    evaluation = evaluateWith({ previous: { ...previous, pullRequests }, sections: { ...loadTestSection, infra: infraSection } });
   }
 
   if (deps.placeholders && evaluation.plan?.readyMode.followsWindows) {
@@ -204,7 +206,7 @@ export async function reconcile(configLoad: ConfigLoad, deps: ReconcileDeps): Pr
     // The PR left the pool's min alone, so a failure here means no warm nodes: say it where engineers look.
     if (outcome.kind === 'failed') {
       const note = `⚠️ The app follows the daily windows for this hub but could not scale its placeholders: ${escapeMarkdown(outcome.why, 300)}. Until that is fixed the planned warm nodes are not held: grant the access in \`deploy/hub-placeholders.yaml\`, or scale \`user-placeholder\` by hand.`;
-      evaluation = evaluate({ ...base, others, observed, previous: { ...previous, pullRequests: evaluation.state.pullRequests }, sections: { ...loadTestSection, infra: [infraSection, note].filter(Boolean).join('\n\n') } });
+      evaluation = evaluateWith({ previous: { ...previous, pullRequests: evaluation.state.pullRequests }, sections: { ...loadTestSection, infra: [infraSection, note].filter(Boolean).join('\n\n') } });
     }
   }
 

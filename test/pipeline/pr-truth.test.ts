@@ -126,7 +126,7 @@ test('stretching the event stretches the held cost with it (25 days and nights, 
 
 describe('where the app follows the daily windows (cluster access and the hub\'s namespace)', () => {
   /** The example with the hub's namespace and the cluster's credentials configured, walked through time. */
-  async function following(refuse?: string) {
+  async function following(refuse?: string, clusterApi = { reachable: false }) {
     let now = '2027-02-01T15:00:00Z';
     const clock = { now: () => new Date(now) };
     const configLoad = readConfigFile(path.join(examples, 'workshop-readiness.yml'));
@@ -155,7 +155,13 @@ describe('where the app follows the daily windows (cluster access and the hub\'s
         replicas = to;
       },
     });
-    const deps = { issues: issue, clock, log: silentLogger, repo: 'example-org/infrastructure', infraRepo: async () => infra, placeholders };
+    // n2-highmem-4 as a cluster reports it; observed only when the test says the cluster answers.
+    const node = { allocatableCpu: 3.92, allocatableMemory: 29_783_904_256, daemonsetCpu: 0.443, daemonsetMemory: 624_951_296, daemonsetPods: 9, readyNodes: 0 };
+    const observe = async () => {
+      if (!clusterApi.reachable) throw new Error('connect ECONNREFUSED');
+      return node;
+    };
+    const deps = { issues: issue, clock, log: silentLogger, repo: 'example-org/infrastructure', infraRepo: async () => infra, placeholders, ...(clusterApi.reachable ? { observe } : {}) };
     await reconcile(configLoad, deps);
     issue.addUserComment('alice', '/loadtest pass https://grafana.example.org/d/load?run=1');
     issue.addUserComment('bob', '/approve');
@@ -178,6 +184,16 @@ describe('where the app follows the daily windows (cluster access and the hub\'s
     fix();
     expect(await at('2027-03-10T14:20:00Z')).toBe(WARM);
     expect(issue.statusComment()?.body).not.toContain('could not scale its placeholders');
+  });
+
+  test('cluster unreachable and placeholders refused on the event morning: the last figures stay stale, so no pre-flight warning from them', async () => {
+    const cluster = { reachable: true };
+    const { infra, issue, at } = await following('Kubernetes refused reading the user placeholders in namespace workshops', cluster);
+    infra.merge(infra.pulls[0]?.number ?? 0);
+    cluster.reachable = false;
+    await at('2027-03-10T14:05:00Z');
+    expect(issue.statusComment()?.body).toContain('could not scale its placeholders');
+    expect(issue.comments.some((c) => c.body.includes('Pre-flight check'))).toBe(false);
   });
 
   test('the PR leaves the pool\'s min alone; PR body and comment show the same daily-window cost', async () => {
